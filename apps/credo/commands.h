@@ -1,0 +1,18 @@
+// Each subcommand of `credo` lives in its own file and registers itself here.
+// A command only parses flags and calls the library; its exit code goes to `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "credo/base/status.h"
+
+namespace credo::cli {
+
+void add_version_command(CLI::App& app, int& exit_code);
+void add_synth_command(CLI::App& app, int& exit_code);
+void add_inspect_command(CLI::App& app, int& exit_code);
+
+// Prints "credo: <error>" on stderr and returns the process exit code for it (0 when ok).
+int report(const Status& status);
+
+}  // namespace credo::cli

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The single list of credo's system dependencies, installed when missing.
+# Idempotent: on a machine that already has everything it does nothing but check.
+# Versions are those of Debian 12 (bookworm), which credo is built and tested against.
+set -euo pipefail
+
+# package            version built against
+PACKAGES=(
+  g++                 # 12.2.0
+  cmake               # 3.25.1
+  ninja-build         # 1.11.1
+  ccache              # 4.7.5
+  clang               # 14.0.6  (libFuzzer harness)
+  libclang-rt-14-dev  # 14.0.6  (libFuzzer runtime)
+  libgtest-dev        # 1.12.1
+  libgmock-dev        # 1.12.1
+  libbenchmark-dev    # 1.7.1
+  libcli11-dev        # 2.1.2
+  nlohmann-json3-dev  # 3.11.2
+  libzip-dev          # 1.7.3
+  zip                 # 3.0     (tests build zip archives)
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "credo: missing packages: ${missing[*]}; run as root or install them with apt-get" >&2
+  exit 1
+fi
+echo "credo: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,29 @@
+// Embeds resource files with the assembler's .incbin: no code generation step, no size limit
+// of string literals, and the bytes live in .rodata.
+#include "credo/base/resources.h"
+
+#define CREDO_INCBIN(sym, file)                                   \
+  __asm__(".section .rodata\n"                                    \
+          ".global " #sym "_begin\n"                              \
+          ".balign 16\n" #sym "_begin:\n"                         \
+          ".incbin \"" file "\"\n"                                \
+          ".global " #sym "_end\n" #sym "_end:\n"                 \
+          ".byte 0\n"                                             \
+          ".previous\n");                                         \
+  extern "C" const char sym##_begin[];                            \
+  extern "C" const char sym##_end[];
+
+CREDO_INCBIN(credo_profile_json, CREDO_RESOURCE_DIR "/homecredit/profile.json")
+CREDO_INCBIN(credo_columns_csv, CREDO_RESOURCE_DIR "/homecredit/HomeCredit_columns_description.csv")
+
+namespace credo {
+
+std::string_view homecredit_profile_json() {
+  return {credo_profile_json_begin, static_cast<size_t>(credo_profile_json_end - credo_profile_json_begin)};
+}
+
+std::string_view homecredit_columns_description_csv() {
+  return {credo_columns_csv_begin, static_cast<size_t>(credo_columns_csv_end - credo_columns_csv_begin)};
+}
+
+}  // namespace credo

@@ -1,0 +1,86 @@
+// Internal to the CSV reader: the field scanner and the parser of one chunk of complete
+// records into typed column pieces. Chunks are parsed independently on several threads and
+// merged in order by csv_reader.cc.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "credo/data/schema.h"
+
+namespace credo::csv_internal {
+
+enum class FieldEnd { kComma, kRecord, kEnd };
+enum class FieldError { kNone, kUnterminatedQuote, kJunkAfterQuote };
+
+struct Field {
+  std::string_view value;  // unescaped; a view into the text or into `scratch`
+  FieldEnd end = FieldEnd::kEnd;
+  FieldError error = FieldError::kNone;
+  bool quoted = false;
+  bool escaped = false;    // value lives in scratch (had "" escapes)
+  uint32_t newlines = 0;   // newlines inside a quoted value
+};
+
+// Reads the field at `p` (RFC 4180: "..." quoting with "" escapes; \n or \r\n ends a record)
+// and advances `p` past its delimiter.
+Field read_field(const char*& p, const char* end, std::string& scratch);
+
+// Index of the byte after the last newline of `text` that ends a record (not inside quotes),
+// given that `text` starts at a record boundary; std::string_view::npos if there is none.
+size_t last_record_boundary(std::string_view text);
+
+struct ColumnPlan {
+  std::string name;
+  ColumnType type;
+  bool inferred;  // type guessed from the first rows rather than given by a schema
+};
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// One column of one chunk. An int column becomes double in a chunk that holds a decimal value.
+struct ColumnPiece {
+  ColumnType type = ColumnType::kInt64;
+  std::vector<int64_t> ints;
+  std::vector<uint8_t> int_missing;  // allocated at the first missing int
+  std::vector<double> doubles;       // NaN = missing
+  std::vector<int32_t> codes;        // -1 = missing
+  std::vector<std::string> levels;   // local dictionary, in order of first appearance
+  std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> level_index;
+  size_t missing = 0;
+};
+
+struct ChunkError {
+  bool set = false;
+  size_t line_in_chunk = 0;  // 0-based newline count before the offending record
+  std::string message;       // "column 'X': ..." (file and line are added by the caller)
+};
+
+struct ChunkResult {
+  std::vector<ColumnPiece> columns;
+  size_t rows = 0;
+  size_t newlines = 0;      // newlines consumed, embedded ones included
+  bool multiline = false;   // some record spans several lines
+  ChunkError error;
+};
+
+// Parses complete records in `text` according to `plan`.
+void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, ChunkResult& out);
+
+// Guesses int / float / categorical for each of `n_columns` columns from the records of
+// `text` (at most `max_rows`); a column with no value is float.
+std::vector<ColumnType> infer_types(std::string_view text, size_t n_columns, size_t max_rows);
+
+// Parses a whole decimal integer, allowing surrounding spaces; false if `s` is not one.
+bool parse_int64(std::string_view s, int64_t& out);
+// Parses a decimal floating-point number (also 1e5, inf, nan), allowing surrounding spaces.
+bool parse_double(std::string_view s, double& out);
+
+}  // namespace credo::csv_internal

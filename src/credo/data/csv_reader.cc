@@ -1,0 +1,362 @@
+// The CSV reading pipeline: one thread cuts the byte stream into chunks of whole records
+// (quote-aware), worker threads parse chunks into column pieces, and the pieces are merged
+// in order into contiguous columns, freeing each piece as it is copied so that peak memory
+// stays close to the size of the final table.
+#include "credo/data/csv_reader.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "credo/base/parallel.h"
+#include "credo/data/csv_chunk.h"
+
+namespace credo {
+
+using csv_internal::ChunkResult;
+using csv_internal::ColumnPiece;
+using csv_internal::ColumnPlan;
+
+namespace {
+
+struct ChunkPosition {
+  size_t first_row = 0;
+  size_t first_line = 0;  // 1-based line number of the chunk's first byte
+  size_t rows = 0;
+  bool multiline = false;
+};
+
+// Line of a row for messages; exact unless records span lines in that chunk.
+std::string describe_row(const std::vector<ChunkPosition>& chunks, size_t row) {
+  for (const auto& c : chunks) {
+    if (row >= c.first_row && row < c.first_row + c.rows) {
+      if (!c.multiline) return "line " + std::to_string(c.first_line + (row - c.first_row));
+      break;
+    }
+  }
+  return "record " + std::to_string(row + 1);
+}
+
+// Reads the header record; `buffer` holds the bytes read so far and `consumed` is set past it.
+Status read_header(ByteSource& source, std::string& buffer, size_t block, std::vector<std::string>& names,
+                   size_t& consumed, size_t& header_newlines, ProgressBar* progress) {
+  while (true) {
+    std::string_view text(buffer);
+    // The header ends at the first newline outside quotes.
+    bool in_quotes = false;
+    size_t end = std::string::npos;
+    for (size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (c == '"') in_quotes = !in_quotes;
+      else if (c == '\n' && !in_quotes) { end = i + 1; break; }
+    }
+    bool eof = false;
+    if (end == std::string::npos) {
+      size_t old = buffer.size();
+      buffer.resize(old + block);
+      CREDO_ASSIGN_OR_RETURN(size_t n, source.read(buffer.data() + old, block));
+      buffer.resize(old + n);
+      if (progress) progress->add(n);
+      if (n > 0) continue;
+      eof = true;
+      end = buffer.size();
+    }
+    if (end == 0 || (eof && buffer.find_first_not_of(" \t\r\n") == std::string::npos)) {
+      return Status::ParseError(source.name() + ": empty file (a header row is required)");
+    }
+    std::string_view header(buffer.data(), end);
+    size_t skip = 0;
+    if (header.substr(0, 3) == "\xEF\xBB\xBF") skip = 3;  // UTF-8 byte order mark
+    const char* p = header.data() + skip;
+    const char* hend = header.data() + header.size();
+    std::string scratch;
+    header_newlines = 0;
+    while (true) {
+      auto f = csv_internal::read_field(p, hend, scratch);
+      if (f.error != csv_internal::FieldError::kNone)
+        return Status::ParseError(source.name() + ":1: malformed header (unterminated or misplaced quote)");
+      header_newlines += f.newlines;
+      names.emplace_back(f.value);
+      if (f.end != csv_internal::FieldEnd::kComma) break;
+      if (p >= hend) { names.emplace_back(); break; }
+    }
+    header_newlines += 1;
+    consumed = end;
+    std::unordered_set<std::string> seen;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i].empty()) names[i] = "Unnamed: " + std::to_string(i);  // pandas' name for it
+      if (!seen.insert(names[i]).second)
+        return Status::ParseError(source.name() + ":1: duplicate column '" + names[i] + "' in the header");
+    }
+    return Status::Ok();
+  }
+}
+
+// Bounded queue of chunks between the cutting thread and the parsers.
+struct ChunkQueue {
+  std::mutex mu;
+  std::condition_variable not_empty, not_full;
+  std::deque<std::pair<size_t, std::string>> items;
+  size_t capacity = 4;
+  bool closed = false;
+
+  void push(size_t index, std::string text) {
+    std::unique_lock lock(mu);
+    not_full.wait(lock, [&] { return items.size() < capacity; });
+    items.emplace_back(index, std::move(text));
+    not_empty.notify_one();
+  }
+  bool pop(std::pair<size_t, std::string>& out) {
+    std::unique_lock lock(mu);
+    not_empty.wait(lock, [&] { return !items.empty() || closed; });
+    if (items.empty()) return false;
+    out = std::move(items.front());
+    items.pop_front();
+    not_full.notify_one();
+    return true;
+  }
+  void close() {
+    std::lock_guard lock(mu);
+    closed = true;
+    not_empty.notify_all();
+  }
+};
+
+template <typename T>
+void release(std::vector<T>& v) { std::vector<T>().swap(v); }
+
+// Merges column `c` of every chunk into one column, freeing the pieces.
+Column merge_column(const ColumnPlan& plan, std::vector<std::unique_ptr<ChunkResult>>& chunks, size_t c,
+                    size_t total_rows) {
+  bool any_double = false, any_int_missing = false;
+  for (auto& ch : chunks) {
+    const ColumnPiece& piece = ch->columns[c];
+    any_double |= piece.type == ColumnType::kDouble;
+    any_int_missing |= !piece.int_missing.empty();
+  }
+  if (plan.type == ColumnType::kCategorical) {
+    std::vector<std::string> dictionary;
+    std::unordered_map<std::string, int32_t, csv_internal::StringHash, std::equal_to<>> index;
+    std::vector<int32_t> codes(total_rows);
+    size_t at = 0;
+    for (auto& ch : chunks) {
+      ColumnPiece& piece = ch->columns[c];
+      std::vector<int32_t> remap(piece.levels.size());
+      for (size_t l = 0; l < piece.levels.size(); ++l) {
+        auto it = index.find(piece.levels[l]);
+        if (it == index.end()) {
+          it = index.emplace(piece.levels[l], static_cast<int32_t>(dictionary.size())).first;
+          dictionary.push_back(piece.levels[l]);
+        }
+        remap[l] = it->second;
+      }
+      for (int32_t code : piece.codes) codes[at++] = code < 0 ? -1 : remap[static_cast<size_t>(code)];
+      release(piece.codes);
+      release(piece.levels);
+      piece.level_index.clear();
+    }
+    return Column::Categorical(plan.name, std::move(codes), std::move(dictionary));
+  }
+  if (plan.type == ColumnType::kDouble || any_double) {
+    std::vector<double> values(total_rows);
+    size_t at = 0;
+    for (auto& ch : chunks) {
+      ColumnPiece& piece = ch->columns[c];
+      if (piece.type == ColumnType::kDouble) {
+        std::copy(piece.doubles.begin(), piece.doubles.end(), values.begin() + static_cast<ptrdiff_t>(at));
+        at += piece.doubles.size();
+      } else {
+        for (size_t i = 0; i < piece.ints.size(); ++i)
+          values[at++] = (!piece.int_missing.empty() && piece.int_missing[i]) ? NAN : static_cast<double>(piece.ints[i]);
+      }
+      release(piece.doubles);
+      release(piece.ints);
+      release(piece.int_missing);
+    }
+    return Column::Double(plan.name, std::move(values));
+  }
+  std::vector<int64_t> values(total_rows);
+  std::vector<uint8_t> missing;
+  if (any_int_missing) missing.assign(total_rows, 0);
+  size_t at = 0;
+  for (auto& ch : chunks) {
+    ColumnPiece& piece = ch->columns[c];
+    std::copy(piece.ints.begin(), piece.ints.end(), values.begin() + static_cast<ptrdiff_t>(at));
+    if (!piece.int_missing.empty())
+      std::copy(piece.int_missing.begin(), piece.int_missing.end(), missing.begin() + static_cast<ptrdiff_t>(at));
+    at += piece.ints.size();
+    release(piece.ints);
+    release(piece.int_missing);
+  }
+  return Column::Int64(plan.name, std::move(values), std::move(missing));
+}
+
+Status check_unique(const Table& table, const std::string& key, const std::vector<ChunkPosition>& positions) {
+  const Column* col = table.find(key);
+  if (col == nullptr) return Status::Ok();  // a missing required column was reported earlier
+  if (col->type() != ColumnType::kInt64) {
+    return Status::ParseError(table.source() + ": key column '" + key + "' must hold whole numbers");
+  }
+  auto values = col->int64s();
+  std::vector<uint32_t> order(values.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return values[a] != values[b] ? values[a] < values[b] : a < b;
+  });
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (col->is_missing(order[i])) {
+      return Status::ParseError(table.source() + ":" + describe_row(positions, order[i]).substr(5) + ": key column '" +
+                                key + "' is empty");
+    }
+    if (i > 0 && values[order[i]] == values[order[i - 1]]) {
+      return Status::ParseError(table.source() + ": duplicate " + key + " " + std::to_string(values[order[i]]) +
+                                " (" + describe_row(positions, order[i - 1]) + " and " +
+                                describe_row(positions, order[i]) + "); " + key + " must be unique");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options) {
+  const size_t block = std::max<size_t>(options.chunk_bytes, 1024);
+  ProgressBar* progress = options.progress;
+  if (progress && source.size_hint() > 0) progress->set_total(source.size_hint());
+
+  // 1. Header, then a first block to infer the types of columns the schema does not give.
+  std::string buffer;
+  buffer.resize(block);
+  CREDO_ASSIGN_OR_RETURN(size_t first_n, source.read(buffer.data(), block));
+  buffer.resize(first_n);
+  if (progress) progress->add(first_n);
+  std::vector<std::string> names;
+  size_t consumed = 0, header_newlines = 0;
+  CREDO_RETURN_IF_ERROR(read_header(source, buffer, block, names, consumed, header_newlines, progress));
+  std::string carry = buffer.substr(consumed);
+  buffer = {};
+
+  std::vector<ColumnPlan> plan(names.size());
+  std::vector<size_t> needs_inference;
+  for (size_t i = 0; i < names.size(); ++i) {
+    plan[i].name = names[i];
+    const ColumnSpec* spec = options.schema ? options.schema->find(names[i]) : nullptr;
+    if (spec) {
+      plan[i].type = spec->type;
+      plan[i].inferred = false;
+    } else {
+      plan[i].inferred = true;
+      needs_inference.push_back(i);
+    }
+  }
+  if (options.schema) {
+    std::string missing;
+    for (const auto& spec : options.schema->columns) {
+      if (std::find(names.begin(), names.end(), spec.name) == names.end())
+        missing += (missing.empty() ? "" : ", ") + spec.name;
+    }
+    if (!missing.empty()) return Status::ParseError(source.name() + ":1: missing required column(s): " + missing);
+  }
+  if (!needs_inference.empty()) {
+    size_t cut = csv_internal::last_record_boundary(carry);
+    std::string_view sample = cut == std::string_view::npos ? std::string_view(carry) : std::string_view(carry).substr(0, cut);
+    auto types = csv_internal::infer_types(sample, names.size(), 100000);
+    for (size_t i : needs_inference) plan[i].type = types[i];
+  }
+
+  // 2. Cut and parse in parallel.
+  int threads = options.threads > 0 ? options.threads : default_thread_count();
+  ChunkQueue queue;
+  queue.capacity = static_cast<size_t>(threads) * 2;
+  std::mutex results_mu;
+  std::vector<std::unique_ptr<ChunkResult>> results;
+  std::atomic<size_t> first_error_chunk{SIZE_MAX};
+  Status producer_status;
+
+  std::thread producer([&] {
+    size_t index = 0;
+    std::string chunk = std::move(carry);
+    while (first_error_chunk.load() == SIZE_MAX) {
+      size_t old = chunk.size();
+      chunk.resize(old + block);
+      auto n = source.read(chunk.data() + old, block);
+      if (!n.ok()) { producer_status = n.status(); break; }
+      chunk.resize(old + *n);
+      if (progress) progress->add(*n);
+      if (*n == 0) {
+        if (chunk.find_first_not_of("\r\n") != std::string::npos) queue.push(index++, std::move(chunk));
+        break;
+      }
+      size_t cut = csv_internal::last_record_boundary(chunk);
+      if (cut == std::string_view::npos) continue;  // a record longer than a block: read more
+      std::string rest = chunk.substr(cut);
+      chunk.resize(cut);
+      queue.push(index++, std::move(chunk));
+      chunk = std::move(rest);
+    }
+    queue.close();
+  });
+
+  auto worker = [&] {
+    std::pair<size_t, std::string> item;
+    while (queue.pop(item)) {
+      if (item.first > first_error_chunk.load()) continue;
+      auto result = std::make_unique<ChunkResult>();
+      csv_internal::parse_chunk(item.second, plan, *result);
+      item.second = std::string();
+      if (result->error.set) {
+        size_t cur = first_error_chunk.load();
+        while (item.first < cur && !first_error_chunk.compare_exchange_weak(cur, item.first)) {}
+      }
+      std::lock_guard lock(results_mu);
+      if (results.size() <= item.first) results.resize(item.first + 1);
+      results[item.first] = std::move(result);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) workers.emplace_back(worker);
+  producer.join();
+  for (auto& w : workers) w.join();
+  CREDO_RETURN_IF_ERROR(producer_status);
+
+  // 3. Positions of chunks (rows, lines) and the first error, if any.
+  std::vector<ChunkPosition> positions;
+  size_t line = 1 + header_newlines, rows = 0;
+  size_t n_chunks = std::min(results.size(), first_error_chunk.load() == SIZE_MAX ? results.size() : first_error_chunk.load() + 1);
+  for (size_t i = 0; i < n_chunks; ++i) {
+    ChunkResult& r = *results[i];
+    if (r.error.set) {
+      return Status::ParseError(source.name() + ":" + std::to_string(line + r.error.line_in_chunk) + ": " +
+                                r.error.message);
+    }
+    positions.push_back({rows, line, r.rows, r.multiline});
+    rows += r.rows;
+    line += r.newlines;
+  }
+  if (progress) progress->finish();
+
+  // 4. Merge column pieces, columns in parallel.
+  std::vector<Column> columns(plan.size());
+  parallel_for(plan.size(), threads, [&](size_t c) { columns[c] = merge_column(plan[c], results, c, rows); });
+  results.clear();
+  Table table;
+  table.set_source(source.name());
+  for (auto& col : columns) CREDO_RETURN_IF_ERROR(table.add_column(std::move(col)));
+  if (!options.unique_key.empty()) CREDO_RETURN_IF_ERROR(check_unique(table, options.unique_key, positions));
+  return table;
+}
+
+StatusOr<Table> read_csv_file(const std::string& path, const CsvReadOptions& options) {
+  CREDO_ASSIGN_OR_RETURN(auto source, open_file_source(path));
+  return read_csv(*source, options);
+}
+
+StatusOr<Table> read_csv_string(std::string text, std::string name, const CsvReadOptions& options) {
+  auto source = make_string_source(std::move(text), std::move(name));
+  return read_csv(*source, options);
+}
+
+}  // namespace credo

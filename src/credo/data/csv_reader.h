@@ -1,0 +1,48 @@
+// A fast RFC 4180 CSV reader into typed columnar tables, parsing chunks on all cores.
+// Types come from a schema (the Home Credit files) or are inferred (any other file).
+// Every malformed input gives a Status naming the file, line, column and value.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "credo/base/progress.h"
+#include "credo/base/status.h"
+#include "credo/data/schema.h"
+#include "credo/data/table.h"
+
+namespace credo {
+
+// A sequential source of bytes: a file, a member of a zip archive, a string.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to `n` bytes into `buf`; returns 0 at the end.
+  virtual StatusOr<size_t> read(char* buf, size_t n) = 0;
+  // Total size in bytes if known in advance (for progress), else 0.
+  virtual size_t size_hint() const = 0;
+  // What error messages call this source ("bureau.csv", "home-credit.zip:bureau.csv").
+  virtual const std::string& name() const = 0;
+};
+
+StatusOr<std::unique_ptr<ByteSource>> open_file_source(const std::string& path);
+std::unique_ptr<ByteSource> make_string_source(std::string text, std::string name);
+
+struct CsvReadOptions {
+  // Types by column name. Every schema column must be in the header (else an error naming it);
+  // header columns not in the schema are read with inferred types.
+  const Schema* schema = nullptr;
+  // A column whose values must be unique (e.g. SK_ID_CURR in application_train); "" = none.
+  std::string unique_key;
+  int threads = 0;                   // 0 = all cores
+  size_t chunk_bytes = 8u << 20;     // bytes per parallel chunk
+  ProgressBar* progress = nullptr;   // advanced by bytes read
+};
+
+StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options = {});
+StatusOr<Table> read_csv_file(const std::string& path, const CsvReadOptions& options = {});
+StatusOr<Table> read_csv_string(std::string text, std::string name, const CsvReadOptions& options = {});
+
+}  // namespace credo

@@ -1,0 +1,109 @@
+// Formatting with std::to_chars into one buffer, flushed in large writes.
+#include "credo/data/csv_writer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+namespace credo {
+
+void append_csv_text(std::string& out, std::string_view text) {
+  bool needs_quotes = text.find_first_of(",\"\r\n") != std::string_view::npos ||
+                      (!text.empty() && (text.front() == ' ' || text.back() == ' '));
+  if (!needs_quotes) {
+    out.append(text);
+    return;
+  }
+  out.push_back('"');
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+void append_csv_double(std::string& out, double value) {
+  if (std::isnan(value)) return;
+  char buf[40];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  (void)ec;
+  out.append(buf, end);
+  if (std::isfinite(value) && std::memchr(buf, '.', static_cast<size_t>(end - buf)) == nullptr &&
+      std::memchr(buf, 'e', static_cast<size_t>(end - buf)) == nullptr) {
+    out.append(".0");
+  }
+}
+
+void append_csv_value(std::string& out, const Column& column, size_t row) {
+  if (column.is_missing(row)) return;
+  switch (column.type()) {
+    case ColumnType::kInt64: {
+      char buf[24];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, column.int64s()[row]);
+      (void)ec;
+      out.append(buf, end);
+      break;
+    }
+    case ColumnType::kDouble:
+      append_csv_double(out, column.doubles()[row]);
+      break;
+    case ColumnType::kCategorical:
+      append_csv_text(out, column.category(row));
+      break;
+  }
+}
+
+namespace {
+void append_header(std::string& out, const Table& table) {
+  for (size_t c = 0; c < table.num_columns(); ++c) {
+    if (c) out.push_back(',');
+    append_csv_text(out, table.column(c).name());
+  }
+  out.push_back('\n');
+}
+void append_row(std::string& out, const Table& table, size_t row) {
+  for (size_t c = 0; c < table.num_columns(); ++c) {
+    if (c) out.push_back(',');
+    append_csv_value(out, table.column(c), row);
+  }
+  out.push_back('\n');
+}
+}  // namespace
+
+std::string to_csv_string(const Table& table) {
+  std::string out;
+  append_header(out, table);
+  for (size_t r = 0; r < table.num_rows(); ++r) append_row(out, table, r);
+  return out;
+}
+
+Status write_csv(const Table& table, const std::string& path) {
+  std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return Status::IoError(path + ": cannot write: " + std::strerror(errno));
+  std::string buffer;
+  buffer.reserve(1 << 20);
+  append_header(buffer, table);
+  bool ok = true;
+  for (size_t r = 0; r < table.num_rows() && ok; ++r) {
+    append_row(buffer, table, r);
+    if (buffer.size() >= (1 << 20)) {
+      ok = std::fwrite(buffer.data(), 1, buffer.size(), f) == buffer.size();
+      buffer.clear();
+    }
+  }
+  if (ok && !buffer.empty()) ok = std::fwrite(buffer.data(), 1, buffer.size(), f) == buffer.size();
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) {
+    std::remove(tmp.c_str());
+    return Status::IoError(path + ": write failed (disk full?)");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Status::IoError(path + ": " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace credo

@@ -1,0 +1,119 @@
+// Column constructors and table bookkeeping.
+#include "credo/data/table.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace credo {
+
+Column Column::Int64(std::string name, std::vector<int64_t> values, std::vector<uint8_t> missing) {
+  Column c;
+  c.name_ = std::move(name);
+  c.type_ = ColumnType::kInt64;
+  c.ints_ = std::move(values);
+  assert(missing.empty() || missing.size() == c.ints_.size());
+  c.missing_count_ = static_cast<size_t>(std::count(missing.begin(), missing.end(), uint8_t{1}));
+  if (c.missing_count_ > 0) c.missing_ = std::move(missing);
+  return c;
+}
+
+Column Column::Double(std::string name, std::vector<double> values, std::vector<uint8_t> missing) {
+  Column c;
+  c.name_ = std::move(name);
+  c.type_ = ColumnType::kDouble;
+  c.doubles_ = std::move(values);
+  assert(missing.empty() || missing.size() == c.doubles_.size());
+  // A value is missing when flagged or NaN; flagged values are stored as NaN too, so numeric
+  // code that only reads doubles() sees the same thing as is_missing().
+  size_t n = c.doubles_.size();
+  size_t count = 0;
+  for (size_t i = 0; i < n; ++i) {
+    bool m = std::isnan(c.doubles_[i]) || (!missing.empty() && missing[i]);
+    count += m;
+  }
+  c.missing_count_ = count;
+  if (count > 0) {
+    c.missing_.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      if (std::isnan(c.doubles_[i]) || (!missing.empty() && missing[i])) {
+        c.missing_[i] = 1;
+        c.doubles_[i] = NAN;
+      }
+    }
+  }
+  return c;
+}
+
+Column Column::Categorical(std::string name, std::vector<int32_t> codes, std::vector<std::string> dictionary) {
+  Column c;
+  c.name_ = std::move(name);
+  c.type_ = ColumnType::kCategorical;
+  c.codes_ = std::move(codes);
+  c.dictionary_ = std::move(dictionary);
+  size_t count = 0;
+  for (int32_t code : c.codes_) {
+    assert(code < static_cast<int32_t>(c.dictionary_.size()));
+    count += code < 0;
+  }
+  c.missing_count_ = count;
+  return c;
+}
+
+size_t Column::size() const {
+  switch (type_) {
+    case ColumnType::kInt64: return ints_.size();
+    case ColumnType::kDouble: return doubles_.size();
+    case ColumnType::kCategorical: return codes_.size();
+  }
+  return 0;
+}
+
+size_t Column::memory_bytes() const {
+  size_t bytes = ints_.capacity() * sizeof(int64_t) + doubles_.capacity() * sizeof(double) +
+                 codes_.capacity() * sizeof(int32_t) + missing_.capacity();
+  for (const auto& level : dictionary_) bytes += sizeof(std::string) + level.capacity();
+  return bytes;
+}
+
+const Column* Table::find(std::string_view name) const {
+  auto it = index_.find(std::string(name));
+  return it == index_.end() ? nullptr : &columns_[it->second];
+}
+
+StatusOr<const Column*> Table::get(std::string_view name) const {
+  const Column* c = find(name);
+  if (c == nullptr) {
+    return Status::NotFound("no column '" + std::string(name) + "'" +
+                            (source_.empty() ? std::string() : " in " + source_));
+  }
+  return c;
+}
+
+Status Table::add_column(Column column) {
+  if (index_.count(column.name())) {
+    return Status::InvalidArgument("duplicate column '" + column.name() + "'" +
+                                   (source_.empty() ? std::string() : " in " + source_));
+  }
+  if (!columns_.empty() && column.size() != num_rows_) {
+    return Status::InvalidArgument("column '" + column.name() + "' has " + std::to_string(column.size()) +
+                                   " values, the table has " + std::to_string(num_rows_) + " rows");
+  }
+  num_rows_ = column.size();
+  index_.emplace(column.name(), columns_.size());
+  columns_.push_back(std::move(column));
+  return Status::Ok();
+}
+
+Schema Table::schema() const {
+  Schema s;
+  for (const auto& c : columns_) s.columns.push_back({c.name(), c.type()});
+  return s;
+}
+
+size_t Table::memory_bytes() const {
+  size_t bytes = 0;
+  for (const auto& c : columns_) bytes += c.memory_bytes();
+  return bytes;
+}
+
+}  // namespace credo

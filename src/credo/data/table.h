@@ -1,0 +1,98 @@
+// The in-memory columnar table every stage works on: typed, named columns of equal length
+// with missing values marked explicitly. Columns are contiguous vectors so that a scan or a
+// group-by over a 27M-row key column is a tight loop over one array.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "credo/base/status.h"
+#include "credo/data/schema.h"
+
+namespace credo {
+
+class Column {
+ public:
+  Column() = default;
+  // `missing` is empty (nothing missing) or one flag per value (1 = missing).
+  static Column Int64(std::string name, std::vector<int64_t> values, std::vector<uint8_t> missing = {});
+  // NaN values are missing; `missing` may also mark them explicitly.
+  static Column Double(std::string name, std::vector<double> values, std::vector<uint8_t> missing = {});
+  // codes index `dictionary`; code -1 is missing.
+  static Column Categorical(std::string name, std::vector<int32_t> codes, std::vector<std::string> dictionary);
+
+  const std::string& name() const { return name_; }
+  ColumnType type() const { return type_; }
+  size_t size() const;
+  size_t missing_count() const { return missing_count_; }
+  bool is_missing(size_t row) const {
+    if (type_ == ColumnType::kCategorical) return codes_[row] < 0;
+    return !missing_.empty() && missing_[row] != 0;
+  }
+
+  // Typed access; calling the accessor of another type is a programming error.
+  std::span<const int64_t> int64s() const { return ints_; }
+  std::span<const double> doubles() const { return doubles_; }
+  std::span<const int32_t> codes() const { return codes_; }
+  const std::vector<std::string>& dictionary() const { return dictionary_; }
+  // Level of a categorical value ("" when missing).
+  std::string_view category(size_t row) const {
+    int32_t c = codes_[row];
+    return c < 0 ? std::string_view() : std::string_view(dictionary_[static_cast<size_t>(c)]);
+  }
+  // Numeric value as double, NaN when missing or categorical.
+  double as_double(size_t row) const {
+    if (is_missing(row)) return NAN;
+    if (type_ == ColumnType::kInt64) return static_cast<double>(ints_[row]);
+    if (type_ == ColumnType::kDouble) return doubles_[row];
+    return NAN;
+  }
+  // Bytes held by the column's buffers.
+  size_t memory_bytes() const;
+
+ private:
+  std::string name_;
+  ColumnType type_ = ColumnType::kInt64;
+  std::vector<int64_t> ints_;
+  std::vector<double> doubles_;
+  std::vector<int32_t> codes_;
+  std::vector<std::string> dictionary_;
+  std::vector<uint8_t> missing_;  // empty when nothing is missing (int64 and double)
+  size_t missing_count_ = 0;
+};
+
+class Table {
+ public:
+  Table() = default;
+
+  size_t num_rows() const { return num_rows_; }
+  size_t num_columns() const { return columns_.size(); }
+  const Column& column(size_t i) const { return columns_[i]; }
+  const std::vector<Column>& columns() const { return columns_; }
+  // The column called `name`, or nullptr.
+  const Column* find(std::string_view name) const;
+  // The column called `name`, or NotFound naming the column and the table.
+  StatusOr<const Column*> get(std::string_view name) const;
+
+  // Appends a column; fails on a duplicate name or a length different from the others.
+  Status add_column(Column column);
+  Schema schema() const;
+  size_t memory_bytes() const;
+
+  // Name used in error messages ("bureau.csv").
+  const std::string& source() const { return source_; }
+  void set_source(std::string source) { source_ = std::move(source); }
+
+ private:
+  std::vector<Column> columns_;
+  std::unordered_map<std::string, size_t> index_;
+  size_t num_rows_ = 0;
+  std::string source_;
+};
+
+}  // namespace credo
