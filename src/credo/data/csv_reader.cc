@@ -223,14 +223,15 @@ Status check_unique(const Table& table, const std::string& key, const std::vecto
 }  // namespace
 
 StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options) {
-  const size_t block = std::max<size_t>(options.chunk_bytes, 1024);
+  const size_t block = std::max<size_t>(options.chunk_bytes, 16);
   ProgressBar* progress = options.progress;
   if (progress && source.size_hint() > 0) progress->set_total(source.size_hint());
 
   // 1. Header, then a first block to infer the types of columns the schema does not give.
   std::string buffer;
-  buffer.resize(block);
-  CREDO_ASSIGN_OR_RETURN(size_t first_n, source.read(buffer.data(), block));
+  const size_t first_block = std::max(block, options.infer_bytes);
+  buffer.resize(first_block);
+  CREDO_ASSIGN_OR_RETURN(size_t first_n, source.read(buffer.data(), first_block));
   buffer.resize(first_n);
   if (progress) progress->add(first_n);
   std::vector<std::string> names;

@@ -38,6 +38,7 @@ struct CsvReadOptions {
   std::string unique_key;
   int threads = 0;                   // 0 = all cores
   size_t chunk_bytes = 8u << 20;     // bytes per parallel chunk
+  size_t infer_bytes = 4u << 20;     // types of unknown columns are inferred from the first bytes
   ProgressBar* progress = nullptr;   // advanced by bytes read
 };
 
