@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -270,6 +271,8 @@ StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options) {
 
   // 2. Cut and parse in parallel.
   int threads = options.threads > 0 ? options.threads : default_thread_count();
+  // One block or less: parsing it on the calling thread beats starting threads.
+  if (source.size_hint() > 0 && source.size_hint() <= block) threads = 1;
   ChunkQueue queue;
   queue.capacity = static_cast<size_t>(threads) * 2;
   std::mutex results_mu;
@@ -277,7 +280,8 @@ StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options) {
   std::atomic<size_t> first_error_chunk{SIZE_MAX};
   Status producer_status;
 
-  std::thread producer([&] {
+  // Cuts the stream into chunks of whole records and hands each to `emit(index, text)`.
+  auto cut_chunks = [&](const std::function<void(size_t, std::string)>& emit) {
     size_t index = 0;
     std::string chunk = std::move(carry);
     while (first_error_chunk.load() == SIZE_MAX) {
@@ -288,39 +292,47 @@ StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options) {
       chunk.resize(old + *n);
       if (progress) progress->add(*n);
       if (*n == 0) {
-        if (chunk.find_first_not_of("\r\n") != std::string::npos) queue.push(index++, std::move(chunk));
+        if (chunk.find_first_not_of("\r\n") != std::string::npos) emit(index++, std::move(chunk));
         break;
       }
       size_t cut = csv_internal::last_record_boundary(chunk);
       if (cut == std::string_view::npos) continue;  // a record longer than a block: read more
       std::string rest = chunk.substr(cut);
       chunk.resize(cut);
-      queue.push(index++, std::move(chunk));
+      emit(index++, std::move(chunk));
       chunk = std::move(rest);
     }
-    queue.close();
-  });
-
-  auto worker = [&] {
-    std::pair<size_t, std::string> item;
-    while (queue.pop(item)) {
-      if (item.first > first_error_chunk.load()) continue;
-      auto result = std::make_unique<ChunkResult>();
-      csv_internal::parse_chunk(item.second, plan, *result);
-      item.second = std::string();
-      if (result->error.set) {
-        size_t cur = first_error_chunk.load();
-        while (item.first < cur && !first_error_chunk.compare_exchange_weak(cur, item.first)) {}
-      }
-      std::lock_guard lock(results_mu);
-      if (results.size() <= item.first) results.resize(item.first + 1);
-      results[item.first] = std::move(result);
-    }
   };
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) workers.emplace_back(worker);
-  producer.join();
-  for (auto& w : workers) w.join();
+  auto parse_one = [&](size_t index, std::string text) {
+    if (index > first_error_chunk.load()) return;
+    auto result = std::make_unique<ChunkResult>();
+    csv_internal::parse_chunk(text, plan, *result);
+    text = std::string();
+    if (result->error.set) {
+      size_t cur = first_error_chunk.load();
+      while (index < cur && !first_error_chunk.compare_exchange_weak(cur, index)) {}
+    }
+    std::lock_guard lock(results_mu);
+    if (results.size() <= index) results.resize(index + 1);
+    results[index] = std::move(result);
+  };
+
+  if (threads <= 1) {
+    cut_chunks(parse_one);  // small inputs and single-thread callers: no threads started
+  } else {
+    std::thread producer([&] {
+      cut_chunks([&](size_t index, std::string text) { queue.push(index, std::move(text)); });
+      queue.close();
+    });
+    auto worker = [&] {
+      std::pair<size_t, std::string> item;
+      while (queue.pop(item)) parse_one(item.first, std::move(item.second));
+    };
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) workers.emplace_back(worker);
+    producer.join();
+    for (auto& w : workers) w.join();
+  }
   CREDO_RETURN_IF_ERROR(producer_status);
 
   // 3. Positions of chunks (rows, lines) and the first error, if any.
