@@ -173,7 +173,8 @@ AppFacts ApplicationGenerator::generate(const ClientPlan& plan, Rng& rng, std::v
     v(days_employed_) = std::round(employed);
     if (v(organization_) == xna_org_) v(organization_) = col(organization_).level_among(rng.uniform(), non_xna_orgs_);
     v(emp_phone_) = 1;
-    if (!is_missing(v(occupation_)) && rng.bernoulli(0.164)) v(occupation_) = kMissing;
+    // 31.9% missing overall: pensioners plus 16.4% of the others.
+    if (rng.bernoulli(0.164)) v(occupation_) = kMissing;
     else if (is_missing(v(occupation_))) v(occupation_) = col(occupation_).value_at(rng.uniform());
   }
 

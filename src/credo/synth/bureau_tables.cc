@@ -85,7 +85,7 @@ void BureauGenerator::generate(const ClientPlan& plan, Rng& rng, TableText& bure
       facts.bureau_active_debt += debt;
     } else {
       // Closed: the fact end date lies between opening and today, usually near the plan.
-      double fact = days_credit + std::round(std::min(term_days * rng.uniform(0.4, 1.05), -days_credit));
+      double fact = days_credit + std::round(std::min(term_days * rng.uniform(0.3, 1.0), -days_credit * rng.uniform(0.2, 0.95)));
       at(enddate_fact_) = std::clamp(fact, days_credit, 0.0);
       at(update_) = std::min(0.0, at(enddate_fact_) + std::round(rng.uniform(0, 40)));
       if (!is_missing(at(debt_))) at(debt_) = 0;
@@ -110,20 +110,20 @@ void BureauGenerator::generate(const ClientPlan& plan, Rng& rng, TableText& bure
     ++bureau.rows;
     facts.bureau_credits += 1;
 
-    // Monthly status for ~48% of credits (817,395 of 1.7M in the real data): one row per
+    // Monthly status for ~48% of credits (older ones more often) (817,395 of 1.7M in the real data): one row per
     // month from the opening month to 0; C after closure, X when unknown.
-    if (!rng.bernoulli(0.476)) continue;
     int open_months = static_cast<int>(std::floor(-days_credit / kDaysPerMonth));
+    if (!rng.bernoulli(0.16 + 0.42 * std::min(open_months / 96.0, 1.0))) continue;
     int closed_at = active ? 1 : -static_cast<int>(std::floor(-at(enddate_fact_) / kDaysPerMonth));
-    bool unknown = rng.bernoulli(0.22);
-    double p_x = rng.bernoulli(0.3) ? 0.3 : 0.0;
+    bool unknown = rng.bernoulli(0.2);
+    double p_x = rng.bernoulli(0.4) ? 0.4 : 0.0;
     bb[0] = static_cast<double>(bureau_id);
     int late_run = 0;
     for (int month = -open_months; month <= 0; ++month) {
       bb[1] = month;
       int status;
-      if (month >= closed_at) status = st_c_;
-      else if (unknown || rng.bernoulli(p_x)) status = st_x_;
+      if (unknown || (month < closed_at && rng.bernoulli(p_x))) status = st_x_;
+      else if (month >= closed_at) status = st_c_;
       else if (late_run > 0 || rng.bernoulli(p_late_month)) {
         late_run = std::min(late_run + 1, 5);
         status = st_late_[late_run - 1];

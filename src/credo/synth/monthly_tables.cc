@@ -64,6 +64,15 @@ void MonthlyGenerator::instalment(const ClientPlan& plan, const Contract& c, int
   late = entry > due_day;
   bool partial = paid_share < 1 || rng.bernoulli(sigmoid(-4.2 + 0.9 * plan.behaviour));
   double share = paid_share < 1 ? paid_share : partial ? rng.uniform(0.2, 0.9) : 1.0;
+  // A full payment in two parts (both on time) is common and says nothing about risk.
+  if (!partial && !late && rng.bernoulli(0.14)) {
+    double part = cents(amount * rng.uniform(0.2, 0.8));
+    row[kInEntry] = entry - std::floor(rng.uniform(1, 10));
+    row[kInPayment] = part;
+    append_csv_row(inst_, row, out.instalments.text);
+    ++out.instalments.rows;
+    share = (cents(amount) - part) / std::max(cents(amount), 0.01);
+  }
   row[kInEntry] = entry;
   row[kInPayment] = cents(amount * share);
   append_csv_row(inst_, row, out.instalments.text);
@@ -103,7 +112,7 @@ void MonthlyGenerator::loan(const ClientPlan& plan, const Contract& c, Rng& rng,
   double row[kPosN];
   row[kPosPrev] = static_cast<double>(c.previous_id);
   row[kPosCurr] = static_cast<double>(plan.client_id);
-  int first = std::max(month_of(c.decision_day), -96);
+  int first = std::max(month_of(c.first_due) - (rng.bernoulli(0.3) ? 1 : 0), -96);
   int end = month_of(c.first_due) + c.paid_instalments;  // month of completion
   double p_late = sigmoid(-4.6 + 1.2 * plan.behaviour);
   int dpd = 0;
@@ -164,7 +173,7 @@ void MonthlyGenerator::card(const ClientPlan& plan, const Contract& c, Rng& rng,
     row[kCcBalance] = balance;
     row[kCcLimit] = limit;
     row[kCcDrawings] = drawings;
-    bool details_missing = quiet && rng.bernoulli(0.6);
+    bool details_missing = quiet && rng.bernoulli(0.4);
     row[kCcAtm] = details_missing ? kMissing : atm;
     row[kCcOther] = details_missing ? kMissing : 0;
     row[kCcPosDraw] = details_missing ? kMissing : pos_drawings;
@@ -172,10 +181,10 @@ void MonthlyGenerator::card(const ClientPlan& plan, const Contract& c, Rng& rng,
     row[kCcCntOther] = details_missing ? kMissing : 0;
     row[kCcCntPos] = details_missing ? kMissing : pos_drawings > 0 ? 1 + static_cast<double>(rng.below(8)) : 0;
     row[kCcCntDrawings] = (is_missing(row[kCcCntAtm]) ? 0 : row[kCcCntAtm]) + (is_missing(row[kCcCntPos]) ? 0 : row[kCcCntPos]);
-    bool regularity_missing = month == first && rng.bernoulli(0.9);
+    bool regularity_missing = (month == first || !active_month) && rng.bernoulli(0.12);
     row[kCcMinReg] = regularity_missing ? kMissing : min_regularity;
     row[kCcMatureCum] = regularity_missing ? kMissing : mature;
-    row[kCcPayment] = payment == 0 && quiet && rng.bernoulli(0.8) ? kMissing : payment;
+    row[kCcPayment] = payment == 0 && quiet && rng.bernoulli(0.45) ? kMissing : payment;
     row[kCcPaymentTotal] = payment;
     row[kCcPrincipal] = cents(balance * 0.97);
     row[kCcRecivable] = balance;

@@ -127,14 +127,14 @@ void PreviousGenerator::generate(const ClientPlan& plan, Rng& rng, TableText& ou
       down = rng.bernoulli(0.48) ? 0.0 : std::round(goods * rng.uniform(0.02, 0.35) * 100) / 100;
       application = goods;
       credit = std::round((goods - down) * (rng.bernoulli(0.6) ? 1.0 : rng.uniform(1.0, 1.12)) * 100) / 100;
-      static constexpr int kTerms[] = {4, 6, 6, 8, 10, 10, 12, 12, 12, 18, 24, 24, 36};
+      static constexpr int kTerms[] = {3, 4, 6, 6, 6, 8, 10, 10, 12, 12, 12, 12, 18, 24};
       months = kTerms[rng.below(std::size(kTerms))];
       rate = rng.uniform(0.0, 0.04);
     } else if (type == t_cash_) {
       application = std::max(22500.0, std::round(amount.quantile(0.45 + 0.55 * u_amount) / 4500) * 4500);
       goods = application;
       credit = std::round(application * (rng.bernoulli(0.4) ? 1.0 : rng.uniform(1.0, 1.2)) * 100) / 100;
-      static constexpr int kTerms[] = {6, 12, 12, 18, 24, 24, 30, 36, 36, 48, 60};
+      static constexpr int kTerms[] = {6, 8, 10, 12, 12, 12, 12, 18, 18, 24, 24, 36, 48, 60};
       months = kTerms[rng.below(std::size(kTerms))];
       rate = rng.uniform(0.008, 0.032);
     } else {
@@ -148,7 +148,7 @@ void PreviousGenerator::generate(const ClientPlan& plan, Rng& rng, TableText& ou
     at(application_) = application;
     at(credit_) = credit;
     at(down_) = type == t_consumer_ ? down : kMissing;
-    at(rate_down_) = type == t_consumer_ && application > 0 ? std::max(0.0, down / application) : kMissing;
+    at(rate_down_) = type == t_consumer_ ? (application > 0 ? std::max(0.0, down / application) : 0.0) : kMissing;
     at(goods_) = no_terms && application == 0 ? kMissing : goods;
     double annuity = type == t_revolving_ ? credit * 0.05 : months > 0 ? annuity_for(credit, std::max(rate, 1e-4), months) : 0;
     at(annuity_) = no_terms ? kMissing : std::round(annuity * 1000) / 1000;
@@ -160,12 +160,12 @@ void PreviousGenerator::generate(const ClientPlan& plan, Rng& rng, TableText& ou
                         : xap_purpose_;
     at(goods_category_) = consumer ? col(goods_category_).level_among(rng.uniform(), real_goods_) : xna_goods_;
     at(portfolio_) = no_terms ? p_xna_ : consumer ? p_pos_ : cash ? p_cash_ : p_cards_;
-    at(product_type_) = consumer ? pt_xna_ : rng.bernoulli(cash ? 0.95 : 0.3)
+    at(product_type_) = consumer ? pt_xna_ : rng.bernoulli(cash ? 0.75 : 0.1)
                                                  ? col(product_type_).level_among(rng.uniform(), cash_products_)
                                                  : pt_xna_;
     at(seller_industry_) = consumer ? col(seller_industry_).level_among(rng.uniform(), real_industries_) : si_xna_;
     if (cash) at(seller_area_) = -1;
-    at(payment_type_) = no_terms ? xna_payment_ : col(payment_type_).level_among(rng.uniform(), real_payment_types_);
+    at(payment_type_) = no_terms || (status == s_refused_ && rng.bernoulli(0.6)) || (!consumer && rng.bernoulli(0.2)) ? xna_payment_ : col(payment_type_).level_among(rng.uniform(), real_payment_types_);
     at(yield_) = no_terms || type == t_revolving_ || months == 0 ? y_xna_
                  : rate < 0.005 ? y_low_action_
                  : rate < 0.015 ? y_low_normal_
