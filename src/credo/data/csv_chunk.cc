@@ -5,6 +5,9 @@
 // because long tables repeat the same level row after row (bureau_balance STATUS).
 #include "credo/data/csv_chunk.h"
 
+#include "credo/base/memory.h"
+
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -170,33 +173,37 @@ std::string printable(std::string_view v) {
 // Appends one value to a column piece. Returns false (and fills the error) on a bad value.
 inline bool append_value(ColumnPiece& col, const ColumnPlan& plan, const Field& field, ChunkError& error) {
   std::string_view v = field.value;
+  const size_t i = col.size;
   switch (col.type) {
     case ColumnType::kInt64: {
       if (v.empty() && !field.quoted) {
-        if (col.int_missing.empty()) col.int_missing.assign(col.ints.size(), 0);
-        col.int_missing.push_back(1);
-        col.ints.push_back(0);
+        col.ints[i] = 0;
+        col.int_missing[i] = 1;
         ++col.missing;
+        ++col.size;
         return true;
       }
       int64_t x;
       if (parse_int64(v, x)) {
-        col.ints.push_back(x);
-        if (!col.int_missing.empty()) col.int_missing.push_back(0);
+        col.ints[i] = x;
+        col.int_missing[i] = 0;
+        ++col.size;
         return true;
       }
       double d;
       if (parse_double(v, d)) {
         // A whole-number column that holds a decimal value in this chunk: promote the piece to
-        // double (exact for |x| < 2^53); the merge promotes the whole column.
+        // double in place (exact for |x| < 2^53); the merge promotes the whole column.
         col.type = ColumnType::kDouble;
-        col.doubles.resize(col.ints.size());
-        for (size_t i = 0; i < col.ints.size(); ++i)
-          col.doubles[i] = (!col.int_missing.empty() && col.int_missing[i]) ? NAN : static_cast<double>(col.ints[i]);
-        col.ints = {};
-        col.int_missing = {};
-        col.doubles.push_back(d);
+        col.doubles = reinterpret_cast<double*>(col.ints);
+        for (size_t k = 0; k < i; ++k) {
+          double as_double = col.int_missing[k] ? NAN : static_cast<double>(col.ints[k]);
+          std::memcpy(&col.doubles[k], &as_double, sizeof as_double);
+        }
+        col.ints = nullptr;
+        col.doubles[i] = d;
         if (std::isnan(d)) ++col.missing;
+        ++col.size;
         return true;
       }
       error.message = "column '" + plan.name + "': '" + printable(v) + "' is not a number (expected " +
@@ -205,14 +212,16 @@ inline bool append_value(ColumnPiece& col, const ColumnPlan& plan, const Field& 
     }
     case ColumnType::kDouble: {
       if (v.empty() && !field.quoted) {
-        col.doubles.push_back(NAN);
+        col.doubles[i] = NAN;
         ++col.missing;
+        ++col.size;
         return true;
       }
       double d;
       if (parse_double(v, d)) {
-        col.doubles.push_back(d);
+        col.doubles[i] = d;
         if (std::isnan(d)) ++col.missing;
+        ++col.size;
         return true;
       }
       error.message = "column '" + plan.name + "': '" + printable(v) + "' is not a number (expected " +
@@ -221,8 +230,9 @@ inline bool append_value(ColumnPiece& col, const ColumnPlan& plan, const Field& 
     }
     case ColumnType::kCategorical: {
       if (v.empty()) {
-        col.codes.push_back(-1);
+        col.codes[i] = -1;
         ++col.missing;
+        ++col.size;
         return true;
       }
       auto it = col.level_index.find(v);
@@ -234,7 +244,8 @@ inline bool append_value(ColumnPiece& col, const ColumnPlan& plan, const Field& 
         col.levels.emplace_back(v);
         col.level_index.emplace(std::string(v), code);
       }
-      col.codes.push_back(code);
+      col.codes[i] = code;
+      ++col.size;
       return true;
     }
   }
@@ -247,13 +258,24 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
   const size_t n_cols = plan.size();
   out.columns.resize(n_cols);
   for (size_t c = 0; c < n_cols; ++c) out.columns[c].type = plan[c].type;
-  // Reserve from a rough estimate of rows in the chunk (8 bytes per field).
-  size_t estimate = text.size() / (8 * n_cols + 1) + 16;
+  // Size the arena for the number of lines, an upper bound on the records of the chunk.
+  const size_t capacity = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  size_t bytes = 0;
+  for (const auto& col : out.columns)
+    bytes += col.type == ColumnType::kInt64 ? capacity * 9 : col.type == ColumnType::kDouble ? capacity * 8 : capacity * 4;
+  bytes += 64;
+  out.arena.reset(new std::byte[bytes]);
+  advise_huge_pages(out.arena.get(), bytes);
+  std::byte* at = out.arena.get();
+  // 8-byte columns first, then 4-byte codes, then 1-byte flags, so every array is aligned.
   for (auto& col : out.columns) {
-    if (col.type == ColumnType::kInt64) col.ints.reserve(estimate);
-    else if (col.type == ColumnType::kDouble) col.doubles.reserve(estimate);
-    else col.codes.reserve(estimate);
+    if (col.type == ColumnType::kInt64) { col.ints = reinterpret_cast<int64_t*>(at); at += capacity * 8; }
+    else if (col.type == ColumnType::kDouble) { col.doubles = reinterpret_cast<double*>(at); at += capacity * 8; }
   }
+  for (auto& col : out.columns)
+    if (col.type == ColumnType::kCategorical) { col.codes = reinterpret_cast<int32_t*>(at); at += capacity * 4; }
+  for (auto& col : out.columns)
+    if (col.type == ColumnType::kInt64) { col.int_missing = reinterpret_cast<uint8_t*>(at); at += capacity; }
 
   const char* p = text.data();
   const char* end = p + text.size();
@@ -284,7 +306,7 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
         ColumnPiece& col = out.columns[c];
         if (col.type == ColumnType::kCategorical && !f.escaped && !f.value.empty() &&
             last_code[c] >= 0 && f.value == last_text[c]) {
-          col.codes.push_back(last_code[c]);  // same level as the previous row
+          col.codes[col.size++] = last_code[c];  // same level as the previous row
         } else {
           if (!append_value(col, plan[c], f, out.error)) {
             out.error.set = true;
@@ -293,7 +315,7 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
           }
           if (col.type == ColumnType::kCategorical && !f.escaped && !f.value.empty()) {
             last_text[c] = f.value;
-            last_code[c] = col.codes.back();
+            last_code[c] = col.codes[col.size - 1];
           }
         }
       }
