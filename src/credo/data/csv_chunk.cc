@@ -252,6 +252,66 @@ inline bool append_value(ColumnPiece& col, const ColumnPlan& plan, const Field& 
   return true;
 }
 
+// True if `q` is at a byte that ends an unquoted field.
+inline bool at_delimiter(const char* q, const char* end) {
+  return q == end || *q == ',' || *q == '\n' || (*q == '\r' && (q + 1 == end || q[1] == '\n'));
+}
+
+// Parses a plain integer ("-1234") at q into the next slot of `col` and leaves q at its
+// delimiter; false, with nothing written, for anything else (empty, decimal, quoted, text),
+// which then takes the general path.
+inline bool fast_int(const char*& q, const char* end, ColumnPiece& col) {
+  const char* s = q;
+  bool negative = false;
+  if (*s == '-') { negative = true; ++s; }
+  const char* digits = s;
+  uint64_t v = 0;
+  while (s < end && static_cast<unsigned>(*s - '0') < 10) {
+    v = v * 10 + static_cast<unsigned>(*s - '0');
+    ++s;
+  }
+  size_t n = static_cast<size_t>(s - digits);
+  if (n == 0 || n > 18 || !at_delimiter(s, end)) return false;
+  col.ints[col.size] = negative ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+  col.int_missing[col.size] = 0;
+  ++col.size;
+  q = s;
+  return true;
+}
+
+// Parses a plain decimal ("-1234.56", "0.0188") at q. With at most 15 significant digits and 22
+// decimals, mantissa / 10^decimals is one correctly rounded division of two exact doubles
+// (Clinger's fast path), so the result equals strtod's; anything else takes the general path.
+inline bool fast_double(const char*& q, const char* end, ColumnPiece& col) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const char* s = q;
+  bool negative = false;
+  if (*s == '-') { negative = true; ++s; }
+  uint64_t mantissa = 0;
+  int digits = 0, decimals = 0;
+  while (s < end && static_cast<unsigned>(*s - '0') < 10) {
+    mantissa = mantissa * 10 + static_cast<unsigned>(*s - '0');
+    ++digits;
+    ++s;
+  }
+  if (s < end && *s == '.') {
+    ++s;
+    while (s < end && static_cast<unsigned>(*s - '0') < 10) {
+      mantissa = mantissa * 10 + static_cast<unsigned>(*s - '0');
+      ++digits;
+      ++decimals;
+      ++s;
+    }
+  }
+  if (digits == 0 || digits > 15 || decimals > 22 || !at_delimiter(s, end)) return false;
+  double v = static_cast<double>(mantissa);
+  if (decimals) v /= kPow10[decimals];
+  col.doubles[col.size++] = negative ? -v : v;
+  q = s;
+  return true;
+}
+
 }  // namespace
 
 void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, ChunkResult& out) {
@@ -291,7 +351,20 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
     size_t record_newlines = 0;
     size_t c = 0;
     while (true) {
+      FieldEnd field_end;
+      const char* q = p;
+      if (c < n_cols && p < end && (out.columns[c].type == ColumnType::kInt64
+                                        ? fast_int(q, end, out.columns[c])
+                                        : out.columns[c].type == ColumnType::kDouble && fast_double(q, end, out.columns[c]))) {
+        // An unquoted number parsed straight from the text; q is at its delimiter.
+        if (q == end) { p = q; field_end = FieldEnd::kEnd; }
+        else if (*q == ',') { p = q + 1; field_end = FieldEnd::kComma; }
+        else if (*q == '\n') { p = q + 1; field_end = FieldEnd::kRecord; }
+        else if (q + 1 < end) { p = q + 2; field_end = FieldEnd::kRecord; }  // "\r\n"
+        else { p = end; field_end = FieldEnd::kEnd; }                         // "\r" at the end
+      } else {
       Field f = read_field(p, end, scratch);
+      field_end = f.end;
       record_newlines += f.newlines;
       if (f.error != FieldError::kNone) {
         out.error.set = true;
@@ -319,8 +392,9 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
           }
         }
       }
+      }
       ++c;
-      if (f.end != FieldEnd::kComma) break;
+      if (field_end != FieldEnd::kComma) break;
       if (p >= end) {  // a trailing comma at the very end: one more empty field
         Field empty;
         if (c < n_cols && !append_value(out.columns[c], plan[c], empty, out.error)) {
