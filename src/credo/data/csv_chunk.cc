@@ -5,8 +5,6 @@
 // because long tables repeat the same level row after row (bureau_balance STATUS).
 #include "credo/data/csv_chunk.h"
 
-#include "credo/base/memory.h"
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -324,9 +322,8 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
   for (const auto& col : out.columns)
     bytes += col.type == ColumnType::kInt64 ? capacity * 9 : col.type == ColumnType::kDouble ? capacity * 8 : capacity * 4;
   bytes += 64;
-  out.arena.reset(new std::byte[bytes]);
-  advise_huge_pages(out.arena.get(), bytes);
-  std::byte* at = out.arena.get();
+  out.arena = LargeBuffer(bytes);
+  std::byte* at = out.arena.data();
   // 8-byte columns first, then 4-byte codes, then 1-byte flags, so every array is aligned.
   for (auto& col : out.columns) {
     if (col.type == ColumnType::kInt64) { col.ints = reinterpret_cast<int64_t*>(at); at += capacity * 8; }

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "credo/base/large_vector.h"
 #include "credo/data/schema.h"
 
 namespace credo::csv_internal {
@@ -70,7 +71,7 @@ struct ChunkError {
 // backed by huge pages: a column-by-column layout writes each row to a hundred arrays, and with
 // one small vector per column the first touch of their 4 KB pages cost a third of the time.
 struct ChunkResult {
-  std::unique_ptr<std::byte[]> arena;
+  LargeBuffer arena;
   std::vector<ColumnPiece> columns;
   size_t rows = 0;
   size_t newlines = 0;      // newlines consumed, embedded ones included

@@ -6,45 +6,31 @@
 
 namespace credo {
 
-Column Column::Int64(std::string name, std::vector<int64_t> values, std::vector<uint8_t> missing) {
+Column Column::Int64(std::string name, LargeVector<int64_t> values, LargeVector<uint8_t> missing) {
   Column c;
   c.name_ = std::move(name);
   c.type_ = ColumnType::kInt64;
   c.ints_ = std::move(values);
   assert(missing.empty() || missing.size() == c.ints_.size());
-  c.missing_count_ = static_cast<size_t>(std::count(missing.begin(), missing.end(), uint8_t{1}));
-  if (c.missing_count_ > 0) c.missing_ = std::move(missing);
+  size_t count = 0;
+  for (uint8_t m : missing) count += m != 0;
+  c.missing_count_ = count;
+  if (count > 0) c.missing_ = std::move(missing);
   return c;
 }
 
-Column Column::Double(std::string name, std::vector<double> values, std::vector<uint8_t> missing) {
+Column Column::Double(std::string name, LargeVector<double> values) {
   Column c;
   c.name_ = std::move(name);
   c.type_ = ColumnType::kDouble;
   c.doubles_ = std::move(values);
-  assert(missing.empty() || missing.size() == c.doubles_.size());
-  // A value is missing when flagged or NaN; flagged values are stored as NaN too, so numeric
-  // code that only reads doubles() sees the same thing as is_missing().
-  size_t n = c.doubles_.size();
   size_t count = 0;
-  for (size_t i = 0; i < n; ++i) {
-    bool m = std::isnan(c.doubles_[i]) || (!missing.empty() && missing[i]);
-    count += m;
-  }
+  for (double v : c.doubles_) count += std::isnan(v);
   c.missing_count_ = count;
-  if (count > 0) {
-    c.missing_.assign(n, 0);
-    for (size_t i = 0; i < n; ++i) {
-      if (std::isnan(c.doubles_[i]) || (!missing.empty() && missing[i])) {
-        c.missing_[i] = 1;
-        c.doubles_[i] = NAN;
-      }
-    }
-  }
   return c;
 }
 
-Column Column::Categorical(std::string name, std::vector<int32_t> codes, std::vector<std::string> dictionary) {
+Column Column::Categorical(std::string name, LargeVector<int32_t> codes, std::vector<std::string> dictionary) {
   Column c;
   c.name_ = std::move(name);
   c.type_ = ColumnType::kCategorical;

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "credo/base/large_vector.h"
 #include "credo/base/status.h"
 #include "credo/data/schema.h"
 
@@ -20,19 +21,23 @@ class Column {
  public:
   Column() = default;
   // `missing` is empty (nothing missing) or one flag per value (1 = missing).
-  static Column Int64(std::string name, std::vector<int64_t> values, std::vector<uint8_t> missing = {});
-  // NaN values are missing; `missing` may also mark them explicitly.
-  static Column Double(std::string name, std::vector<double> values, std::vector<uint8_t> missing = {});
+  static Column Int64(std::string name, LargeVector<int64_t> values, LargeVector<uint8_t> missing = {});
+  // NaN is a missing value (one explicit mark, no separate flags).
+  static Column Double(std::string name, LargeVector<double> values);
   // codes index `dictionary`; code -1 is missing.
-  static Column Categorical(std::string name, std::vector<int32_t> codes, std::vector<std::string> dictionary);
+  static Column Categorical(std::string name, LargeVector<int32_t> codes, std::vector<std::string> dictionary);
 
   const std::string& name() const { return name_; }
   ColumnType type() const { return type_; }
   size_t size() const;
   size_t missing_count() const { return missing_count_; }
   bool is_missing(size_t row) const {
-    if (type_ == ColumnType::kCategorical) return codes_[row] < 0;
-    return !missing_.empty() && missing_[row] != 0;
+    switch (type_) {
+      case ColumnType::kInt64: return !missing_.empty() && missing_[row] != 0;
+      case ColumnType::kDouble: return std::isnan(doubles_[row]);
+      case ColumnType::kCategorical: return codes_[row] < 0;
+    }
+    return false;
   }
 
   // Typed access; calling the accessor of another type is a programming error.
@@ -47,9 +52,8 @@ class Column {
   }
   // Numeric value as double, NaN when missing or categorical.
   double as_double(size_t row) const {
-    if (is_missing(row)) return NAN;
-    if (type_ == ColumnType::kInt64) return static_cast<double>(ints_[row]);
     if (type_ == ColumnType::kDouble) return doubles_[row];
+    if (type_ == ColumnType::kInt64 && !is_missing(row)) return static_cast<double>(ints_[row]);
     return NAN;
   }
   // Bytes held by the column's buffers.
@@ -58,11 +62,11 @@ class Column {
  private:
   std::string name_;
   ColumnType type_ = ColumnType::kInt64;
-  std::vector<int64_t> ints_;
-  std::vector<double> doubles_;
-  std::vector<int32_t> codes_;
+  LargeVector<int64_t> ints_;
+  LargeVector<double> doubles_;  // NaN = missing
+  LargeVector<int32_t> codes_;   // -1 = missing
   std::vector<std::string> dictionary_;
-  std::vector<uint8_t> missing_;  // empty when nothing is missing (int64 and double)
+  LargeVector<uint8_t> missing_;  // int64 only; empty when nothing is missing
   size_t missing_count_ = 0;
 };
 
