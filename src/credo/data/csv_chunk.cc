@@ -314,7 +314,7 @@ inline bool fast_double(const char*& q, const char* end, ColumnPiece& col) {
 
 void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, ChunkResult& out) {
   const size_t n_cols = plan.size();
-  out.columns.resize(n_cols);
+  out.columns.assign(n_cols, ColumnPiece());
   for (size_t c = 0; c < n_cols; ++c) out.columns[c].type = plan[c].type;
   // Size the arena for the number of lines, an upper bound on the records of the chunk.
   const size_t capacity = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
@@ -322,7 +322,11 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
   for (const auto& col : out.columns)
     bytes += col.type == ColumnType::kInt64 ? capacity * 9 : col.type == ColumnType::kDouble ? capacity * 8 : capacity * 4;
   bytes += 64;
-  out.arena = LargeBuffer(bytes);
+  if (out.arena.size() < bytes) out.arena = LargeBuffer(bytes);  // else recycle the previous chunk's
+  out.rows = 0;
+  out.newlines = 0;
+  out.multiline = false;
+  out.error = ChunkError();
   std::byte* at = out.arena.data();
   // 8-byte columns first, then 4-byte codes, then 1-byte flags, so every array is aligned.
   for (auto& col : out.columns) {

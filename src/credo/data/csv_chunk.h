@@ -74,6 +74,7 @@ struct ChunkResult {
   LargeBuffer arena;
   std::vector<ColumnPiece> columns;
   size_t rows = 0;
+  size_t text_bytes = 0;    // size of the chunk's text
   size_t newlines = 0;      // newlines consumed, embedded ones included
   bool multiline = false;   // some record spans several lines
   ChunkError error;

@@ -15,6 +15,7 @@
 
 #include "credo/base/large_vector.h"
 #include "credo/base/parallel.h"
+#include "credo/data/column_builder.h"
 #include "credo/data/csv_chunk.h"
 
 namespace credo {
@@ -167,74 +168,6 @@ struct ChunkQueue {
   }
 };
 
-template <typename T>
-void release(std::vector<T>& v) { std::vector<T>().swap(v); }
-
-// Merges column `c` of every chunk into one column (the arenas are freed by the caller).
-Column merge_column(const ColumnPlan& plan, std::vector<std::unique_ptr<ChunkResult>>& chunks, size_t c,
-                    size_t total_rows) {
-  bool any_double = false, any_int_missing = false;
-  for (auto& ch : chunks) {
-    const ColumnPiece& piece = ch->columns[c];
-    any_double |= piece.type == ColumnType::kDouble;
-    any_int_missing |= piece.type == ColumnType::kInt64 && piece.missing > 0;
-  }
-  if (plan.type == ColumnType::kCategorical) {
-    std::vector<std::string> dictionary;
-    std::unordered_map<std::string, int32_t, csv_internal::StringHash, std::equal_to<>> index;
-    LargeVector<int32_t> codes;
-    codes.reserve(total_rows);
-    for (auto& ch : chunks) {
-      ColumnPiece& piece = ch->columns[c];
-      std::vector<int32_t> remap(piece.levels.size());
-      bool identity = true;
-      for (size_t l = 0; l < piece.levels.size(); ++l) {
-        auto it = index.find(piece.levels[l]);
-        if (it == index.end()) {
-          it = index.emplace(piece.levels[l], static_cast<int32_t>(dictionary.size())).first;
-          dictionary.push_back(piece.levels[l]);
-        }
-        remap[l] = it->second;
-        identity &= remap[l] == static_cast<int32_t>(l);
-      }
-      if (identity) {
-        codes.insert(codes.end(), piece.codes, piece.codes + piece.size);
-      } else {
-        for (size_t i = 0; i < piece.size; ++i) {
-          int32_t code = piece.codes[i];
-          codes.push_back(code < 0 ? -1 : remap[static_cast<size_t>(code)]);
-        }
-      }
-    }
-    return Column::Categorical(plan.name, std::move(codes), std::move(dictionary));
-  }
-  // reserve + insert copies each piece once, without zero-filling the column first.
-  if (plan.type == ColumnType::kDouble || any_double) {
-    LargeVector<double> values;
-    values.reserve(total_rows);
-    for (auto& ch : chunks) {
-      ColumnPiece& piece = ch->columns[c];
-      if (piece.type == ColumnType::kDouble) {
-        values.insert(values.end(), piece.doubles, piece.doubles + piece.size);
-      } else {
-        for (size_t i = 0; i < piece.size; ++i)
-          values.push_back(piece.int_missing[i] ? NAN : static_cast<double>(piece.ints[i]));
-      }
-    }
-    return Column::Double(plan.name, std::move(values));
-  }
-  LargeVector<int64_t> values;
-  values.reserve(total_rows);
-  LargeVector<uint8_t> missing;
-  if (any_int_missing) missing.reserve(total_rows);
-  for (auto& ch : chunks) {
-    ColumnPiece& piece = ch->columns[c];
-    values.insert(values.end(), piece.ints, piece.ints + piece.size);
-    if (any_int_missing) missing.insert(missing.end(), piece.int_missing, piece.int_missing + piece.size);
-  }
-  return Column::Int64(plan.name, std::move(values), std::move(missing));
-}
-
 Status check_unique(const Table& table, const std::string& key, const std::vector<ChunkPosition>& positions) {
   const Column* col = table.find(key);
   if (col == nullptr) return Status::Ok();  // a missing required column was reported earlier
@@ -315,9 +248,21 @@ StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options) {
   if (source.size_hint() > 0 && source.size_hint() <= block) threads = 1;
   ChunkQueue queue;
   queue.capacity = static_cast<size_t>(threads) * 2;
-  std::mutex results_mu;
-  std::vector<std::unique_ptr<ChunkResult>> results;
   std::atomic<size_t> first_error_chunk{SIZE_MAX};
+  // Chunks are merged into the columns in file order as soon as the chunks before them are in;
+  // parsed chunks that arrive early wait in `pending`.
+  std::mutex merge_mu;
+  std::vector<std::unique_ptr<ChunkResult>> pending;
+  std::mutex spare_mu;
+  std::vector<std::unique_ptr<ChunkResult>> spare_results;  // arenas to recycle
+  size_t next_to_merge = 0;
+  bool merging = false;
+  std::vector<csv_internal::ColumnBuilder> builders;
+  for (const auto& p : plan) builders.emplace_back(p.name, p.type);
+  std::vector<ChunkPosition> positions;
+  size_t line = 1 + header_newlines, rows = 0;
+  Status parse_status;
+  const size_t total_bytes = source.size_hint();
   Status producer_status;
 
   // Cuts the stream into chunks of whole records and hands each to `emit(index, text)`.
@@ -351,18 +296,72 @@ StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options) {
       chunk = std::move(next);
     }
   };
+  // Appends a parsed chunk to the columns (called in file order, under merge_mu).
+  auto merge_chunk = [&](ChunkResult& r, size_t index) {
+    if (r.error.set) {
+      parse_status = Status::ParseError(source.name() + ":" + std::to_string(line + r.error.line_in_chunk) + ": " +
+                                        r.error.message);
+      size_t cur = first_error_chunk.load();
+      while (index < cur && !first_error_chunk.compare_exchange_weak(cur, index)) {}
+      return;
+    }
+    if (index == 0 && total_bytes > 0 && r.text_bytes > 0) {
+      // Reserve for the whole file from the first chunk's bytes per row.
+      double rows_per_byte = static_cast<double>(r.rows) / static_cast<double>(r.text_bytes);
+      size_t estimate = static_cast<size_t>(rows_per_byte * static_cast<double>(total_bytes) * 1.02) + 1024;
+      for (auto& b : builders) b.reserve(estimate);
+    }
+    for (size_t c = 0; c < builders.size(); ++c) builders[c].append(r.columns[c]);
+    positions.push_back({rows, line, r.rows, r.multiline});
+    rows += r.rows;
+    line += r.newlines;
+  };
   auto parse_one = [&](size_t index, TextBuffer text) {
     if (index > first_error_chunk.load()) return;
-    auto result = std::make_unique<ChunkResult>();
+    std::unique_ptr<ChunkResult> result;
+    {
+      std::lock_guard lock(spare_mu);
+      if (!spare_results.empty()) {
+        result = std::move(spare_results.back());
+        spare_results.pop_back();
+      }
+    }
+    if (!result) result = std::make_unique<ChunkResult>();
     csv_internal::parse_chunk(text.view(), plan, *result);
+    result->text_bytes = text.size;
     pool.give(std::move(text));
     if (result->error.set) {
       size_t cur = first_error_chunk.load();
       while (index < cur && !first_error_chunk.compare_exchange_weak(cur, index)) {}
     }
-    std::lock_guard lock(results_mu);
-    if (results.size() <= index) results.resize(index + 1);
-    results[index] = std::move(result);
+    {
+      std::lock_guard lock(merge_mu);
+      if (pending.size() <= index) pending.resize(index + 1);
+      pending[index] = std::move(result);
+      if (merging) return;  // the thread that is merging will take this chunk in turn
+      merging = true;
+    }
+    // This thread merges every chunk that is next in order; the others go on parsing.
+    while (true) {
+      std::unique_ptr<ChunkResult> next;
+      size_t next_index;
+      {
+        std::lock_guard lock(merge_mu);
+        if (next_to_merge >= pending.size() || !pending[next_to_merge] || !parse_status.ok()) {
+          merging = false;
+          return;
+        }
+        next = std::move(pending[next_to_merge]);
+        next_index = next_to_merge;
+      }
+      merge_chunk(*next, next_index);
+      {
+        std::lock_guard lock(merge_mu);
+        ++next_to_merge;
+      }
+      std::lock_guard spare_lock(spare_mu);
+      spare_results.push_back(std::move(next));
+    }
   };
 
   if (threads <= 1) {
@@ -383,26 +382,13 @@ StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options) {
   }
   CREDO_RETURN_IF_ERROR(producer_status);
 
-  // 3. Positions of chunks (rows, lines) and the first error, if any.
-  std::vector<ChunkPosition> positions;
-  size_t line = 1 + header_newlines, rows = 0;
-  size_t n_chunks = std::min(results.size(), first_error_chunk.load() == SIZE_MAX ? results.size() : first_error_chunk.load() + 1);
-  for (size_t i = 0; i < n_chunks; ++i) {
-    ChunkResult& r = *results[i];
-    if (r.error.set) {
-      return Status::ParseError(source.name() + ":" + std::to_string(line + r.error.line_in_chunk) + ": " +
-                                r.error.message);
-    }
-    positions.push_back({rows, line, r.rows, r.multiline});
-    rows += r.rows;
-    line += r.newlines;
-  }
+  CREDO_RETURN_IF_ERROR(parse_status);
   if (progress) progress->finish();
+  pending.clear();
+  spare_results.clear();
 
-  // 4. Merge column pieces, columns in parallel.
-  std::vector<Column> columns(plan.size());
-  parallel_for(plan.size(), threads, [&](size_t c) { columns[c] = merge_column(plan[c], results, c, rows); });
-  results.clear();
+  std::vector<Column> columns;
+  for (auto& b : builders) columns.push_back(b.finish());
   Table table;
   table.set_source(source.name());
   for (auto& col : columns) CREDO_RETURN_IF_ERROR(table.add_column(std::move(col)));
