@@ -168,6 +168,16 @@ std::string printable(std::string_view v) {
   return s;
 }
 
+// Looks a categorical level up in the chunk's dictionary, adding it if new.
+inline int32_t level_code(ColumnPiece& col, std::string_view v) {
+  auto it = col.level_index.find(v);
+  if (it != col.level_index.end()) return it->second;
+  auto code = static_cast<int32_t>(col.levels.size());
+  col.levels.emplace_back(v);
+  col.level_index.emplace(std::string(v), code);
+  return code;
+}
+
 // Appends one value to a column piece. Returns false (and fills the error) on a bad value.
 inline bool append_value(ColumnPiece& col, const ColumnPlan& plan, const Field& field, ChunkError& error) {
   std::string_view v = field.value;
@@ -233,16 +243,7 @@ inline bool append_value(ColumnPiece& col, const ColumnPlan& plan, const Field& 
         ++col.size;
         return true;
       }
-      auto it = col.level_index.find(v);
-      int32_t code;
-      if (it != col.level_index.end()) {
-        code = it->second;
-      } else {
-        code = static_cast<int32_t>(col.levels.size());
-        col.levels.emplace_back(v);
-        col.level_index.emplace(std::string(v), code);
-      }
-      col.codes[i] = code;
+      col.codes[i] = level_code(col, v);
       ++col.size;
       return true;
     }
@@ -310,6 +311,34 @@ inline bool fast_double(const char*& q, const char* end, ColumnPiece& col) {
   return true;
 }
 
+// The common unquoted cases in one pass: an empty (missing) value of any type, a plain number,
+// or a text level (compared first with the previous row's level, which long tables repeat).
+inline bool fast_field(const char*& q, const char* end, ColumnPiece& col, std::string_view& last_text,
+                       int32_t& last_code) {
+  if (at_delimiter(q, end)) {
+    switch (col.type) {
+      case ColumnType::kInt64: col.ints[col.size] = 0; col.int_missing[col.size] = 1; break;
+      case ColumnType::kDouble: col.doubles[col.size] = NAN; break;
+      case ColumnType::kCategorical: col.codes[col.size] = -1; break;
+    }
+    ++col.size;
+    ++col.missing;
+    return true;
+  }
+  if (col.type == ColumnType::kInt64) return fast_int(q, end, col);
+  if (col.type == ColumnType::kDouble) return fast_double(q, end, col);
+  const char* s = q;
+  while (s < end && *s != ',' && *s != '\n') ++s;
+  const char* stop = (s > q && s[-1] == '\r') ? s - 1 : s;
+  std::string_view v(q, static_cast<size_t>(stop - q));
+  int32_t code = (last_code >= 0 && v == last_text) ? last_code : level_code(col, v);
+  last_text = v;
+  last_code = code;
+  col.codes[col.size++] = code;
+  q = stop;
+  return true;
+}
+
 }  // namespace
 
 void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, ChunkResult& out) {
@@ -354,10 +383,8 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
     while (true) {
       FieldEnd field_end;
       const char* q = p;
-      if (c < n_cols && p < end && (out.columns[c].type == ColumnType::kInt64
-                                        ? fast_int(q, end, out.columns[c])
-                                        : out.columns[c].type == ColumnType::kDouble && fast_double(q, end, out.columns[c]))) {
-        // An unquoted number parsed straight from the text; q is at its delimiter.
+      if (c < n_cols && p < end && *p != '"' && fast_field(q, end, out.columns[c], last_text[c], last_code[c])) {
+        // An unquoted value parsed straight from the text; q is at its delimiter.
         if (q == end) { p = q; field_end = FieldEnd::kEnd; }
         else if (*q == ',') { p = q + 1; field_end = FieldEnd::kComma; }
         else if (*q == '\n') { p = q + 1; field_end = FieldEnd::kRecord; }
