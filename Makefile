@@ -5,6 +5,8 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 DEMO_DIR ?= demo
 DEMO_CLIENTS ?= 30000
+# Point DATA at the Kaggle folder or zip to run the demo on the real data.
+DATA ?=
 
 .PHONY: deps build build-asan demo test test-release test-asan bench clean
 
@@ -20,7 +22,7 @@ build-asan: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 demo: build
-	@bash scripts/demo.sh $(BUILD)/credo $(DEMO_DIR) $(DEMO_CLIENTS)
+	@bash scripts/demo.sh $(BUILD)/credo $(DEMO_DIR) $(DEMO_CLIENTS) $(DATA)
 
 test-release: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -1,0 +1,114 @@
+// End-to-end tests of the `credo` binary: help for every command, exit codes, and error
+// messages a person reads, run as a user would run them.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CommandRun {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+CommandRun credo(const std::string& args) {
+  std::string command = std::string(CREDO_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("credo_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static fs::path dir_;
+};
+fs::path CliTest::dir_;
+
+TEST_F(CliTest, HelpListsEveryCommandAndEachCommandHasHelp) {
+  CommandRun help = credo("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* command : {"version", "synth", "inspect"}) {
+    EXPECT_NE(help.output.find(command), std::string::npos) << command;
+    CommandRun sub = credo(std::string(command) + " --help");
+    EXPECT_EQ(sub.exit_code, 0) << command;
+    EXPECT_NE(sub.output.find("Usage"), std::string::npos) << command;
+  }
+}
+
+TEST_F(CliTest, VersionAndUnknownCommand) {
+  CommandRun v = credo("version");
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.output.rfind("credo 0.", 0), 0u) << v.output;
+  EXPECT_NE(credo("frobnicate").exit_code, 0);
+  EXPECT_NE(credo("").exit_code, 0);  // a command is required
+}
+
+TEST_F(CliTest, SynthThenInspectDescribesTheEightTables) {
+  std::string data = (dir_ / "data").string();
+  CommandRun synth = credo("synth --clients 1500 --seed 3 --quiet --out " + data);
+  ASSERT_EQ(synth.exit_code, 0) << synth.output;
+  EXPECT_NE(synth.output.find("Bayes AUC"), std::string::npos);
+  CommandRun inspect = credo("inspect --quiet " + data);
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.output;
+  EXPECT_NE(inspect.output.find("8 of 8 tables"), std::string::npos) << inspect.output;
+  EXPECT_NE(inspect.output.find("Default rate"), std::string::npos);
+  EXPECT_EQ(inspect.output.find("absent"), std::string::npos);
+  // Every key relation of generated data joins: no orphan rows.
+  size_t relations = 0;
+  for (size_t at = inspect.output.find(" orphan rows"); at != std::string::npos;
+       at = inspect.output.find(" orphan rows", at + 1)) {
+    ++relations;
+    EXPECT_EQ(inspect.output.substr(at - 2, 2), " 0") << inspect.output.substr(at - 80, 100);
+  }
+  EXPECT_EQ(relations, 9u);
+  CommandRun json = credo("inspect --json " + data + "/bureau.csv");
+  ASSERT_EQ(json.exit_code, 0);
+  EXPECT_NE(json.output.find("\"name\": \"SK_ID_BUREAU\""), std::string::npos);
+}
+
+TEST_F(CliTest, BadInputGivesAClearErrorAndNonZeroExit) {
+  CommandRun missing = credo("inspect /nonexistent/folder");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.output.find("/nonexistent/folder: no such file or folder"), std::string::npos) << missing.output;
+
+  std::string bad = (dir_ / "bad.csv").string();
+  std::ofstream(bad) << "a,b\n1,2\n3,\"open\n";
+  CommandRun malformed = credo("inspect " + bad);
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.output.find("bad.csv:3: column 'b': unterminated quoted field"), std::string::npos)
+      << malformed.output;
+
+  // A Home Credit file with a wrong value in a numeric column names file, line, column, value.
+  std::string folder = (dir_ / "broken").string();
+  fs::create_directories(folder);
+  std::ofstream(folder + "/bureau_balance.csv") << "SK_ID_BUREAU,MONTHS_BALANCE,STATUS\n5000000,-1,C\n5000000,x,0\n";
+  CommandRun typed = credo("inspect " + folder + "/bureau_balance.csv");
+  EXPECT_EQ(typed.exit_code, 2);
+  EXPECT_NE(typed.output.find("bureau_balance.csv:3: column 'MONTHS_BALANCE': 'x' is not a number"),
+            std::string::npos)
+      << typed.output;
+
+  CommandRun empty = credo("inspect " + folder.substr(0, folder.size() - 6) + "/nothing_here_dir");
+  EXPECT_EQ(empty.exit_code, 2);
+
+  EXPECT_NE(credo("synth --clients 0 --out " + (dir_ / "zero").string()).exit_code, 0);
+  EXPECT_NE(credo("synth --clients abc --out x").exit_code, 0);
+}
+
+}  // namespace

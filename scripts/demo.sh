@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make demo`: runs credo's loop end to end. Today the loop is: data (generated with
+# `credo synth`, or the real Kaggle folder / zip given as DATA=...) -> `credo inspect`.
+# usage: demo.sh CREDO_BINARY OUT_DIR CLIENTS [DATA]
+set -euo pipefail
+credo=$1; out=$2; clients=$3; data=${4:-}
+mkdir -p "$out"
+if [ -z "$data" ]; then
+  data="$out/data"
+  echo "== credo synth: a generated Home Credit data set of $clients clients in $data"
+  "$credo" synth --clients "$clients" --seed 42 --out "$data"
+else
+  echo "== using the Home Credit data in $data"
+fi
+echo
+echo "== credo inspect $data"
+"$credo" inspect "$data" --columns > "$out/inspect.txt"
+"$credo" inspect "$data" --json --quiet > "$out/inspect.json"
+sed -n '/^Key relations/q;p' "$out/inspect.txt"
+sed -n '/^Key relations/,/^$/p' "$out/inspect.txt"
+echo
+echo "Every table and column is described in $out/inspect.txt (JSON: $out/inspect.json)."
