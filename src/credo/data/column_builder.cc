@@ -46,15 +46,11 @@ void ColumnBuilder::append(const ColumnPiece& piece) {
       }
       break;
     case ColumnType::kCategorical: {
-      remap_.resize(piece.levels.size());
+      const auto& levels = piece.levels.levels();
+      remap_.resize(levels.size());
       bool identity = true;
-      for (size_t l = 0; l < piece.levels.size(); ++l) {
-        auto it = index_.find(piece.levels[l]);
-        if (it == index_.end()) {
-          it = index_.emplace(piece.levels[l], static_cast<int32_t>(dictionary_.size())).first;
-          dictionary_.push_back(piece.levels[l]);
-        }
-        remap_[l] = it->second;
+      for (size_t l = 0; l < levels.size(); ++l) {
+        remap_[l] = dictionary_.code_of(levels[l]);
         identity &= remap_[l] == static_cast<int32_t>(l);
       }
       if (identity) {
@@ -75,7 +71,7 @@ Column ColumnBuilder::finish() {
   switch (type_) {
     case ColumnType::kInt64: return Column::Int64(std::move(name_), std::move(ints_), std::move(int_missing_));
     case ColumnType::kDouble: return Column::Double(std::move(name_), std::move(doubles_));
-    case ColumnType::kCategorical: return Column::Categorical(std::move(name_), std::move(codes_), std::move(dictionary_));
+    case ColumnType::kCategorical: return Column::Categorical(std::move(name_), std::move(codes_), dictionary_.take_levels());
   }
   return {};
 }

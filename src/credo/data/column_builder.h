@@ -5,7 +5,6 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "credo/base/large_vector.h"
@@ -37,8 +36,7 @@ class ColumnBuilder {
   bool tracks_missing_ = false;
   LargeVector<double> doubles_;
   LargeVector<int32_t> codes_;
-  std::vector<std::string> dictionary_;
-  std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> index_;
+  LevelIndex dictionary_;
   std::vector<int32_t> remap_;
 };
 

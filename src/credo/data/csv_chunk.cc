@@ -170,12 +170,7 @@ std::string printable(std::string_view v) {
 
 // Looks a categorical level up in the chunk's dictionary, adding it if new.
 inline int32_t level_code(ColumnPiece& col, std::string_view v) {
-  auto it = col.level_index.find(v);
-  if (it != col.level_index.end()) return it->second;
-  auto code = static_cast<int32_t>(col.levels.size());
-  col.levels.emplace_back(v);
-  col.level_index.emplace(std::string(v), code);
-  return code;
+  return col.levels.code_of(v);
 }
 
 // Appends one value to a column piece. Returns false (and fills the error) on a bad value.
@@ -345,8 +340,10 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
   const size_t n_cols = plan.size();
   out.columns.assign(n_cols, ColumnPiece());
   for (size_t c = 0; c < n_cols; ++c) out.columns[c].type = plan[c].type;
-  // Size the arena for the number of lines, an upper bound on the records of the chunk.
-  const size_t capacity = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  // Size the arena for the most records the chunk can hold: a record has at least one byte per
+  // field (its delimiters). Pages the chunk does not fill are never touched, so the slack costs
+  // address space, not memory; counting the newlines instead cost a pass over the text.
+  const size_t capacity = text.size() / n_cols + 2;
   size_t bytes = 0;
   for (const auto& col : out.columns)
     bytes += col.type == ColumnType::kInt64 ? capacity * 9 : col.type == ColumnType::kDouble ? capacity * 8 : capacity * 4;

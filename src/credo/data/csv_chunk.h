@@ -8,10 +8,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "credo/base/large_vector.h"
+#include "credo/data/level_index.h"
 #include "credo/data/schema.h"
 
 namespace credo::csv_internal {
@@ -42,10 +42,6 @@ struct ColumnPlan {
   bool inferred;  // type guessed from the first rows rather than given by a schema
 };
 
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 // One column of one chunk, stored in the chunk's arena (see ChunkResult). An int piece
 // becomes double, in place, in a chunk that holds a decimal value.
@@ -57,8 +53,7 @@ struct ColumnPiece {
   int32_t* codes = nullptr;        // kCategorical (-1 = missing)
   size_t size = 0;
   size_t missing = 0;
-  std::vector<std::string> levels;  // local dictionary, in order of first appearance
-  std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> level_index;
+  LevelIndex levels;  // local dictionary, in order of first appearance
 };
 
 struct ChunkError {

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `make bench`: every stage's benchmark at full scale (356,255 clients, ~2.6 GB of CSV).
+# The generated data is kept in BENCH_DATA (default: BUILD/bench-data) and reused.
+# usage: bench.sh BUILD_DIR
+set -euo pipefail
+build=$1
+data=${BENCH_DATA:-$build/bench-data}
+echo "== synth stage: credo synth --clients 356255"
+"$build/bench/synth_bench" --clients 356255
+if [ ! -f "$data/credit_card_balance.csv" ]; then
+  "$build/credo" synth --clients 356255 --seed 42 --quiet --out "$data" > /dev/null
+fi
+echo
+echo "== data stage: the eight tables from CSV files"
+"$build/bench/data_bench" "$data"
+if [ -n "${BENCH_ZIP:-}" ]; then
+  if [ ! -f "$data.zip" ]; then (cd "$data" && zip -q -1 "../$(basename "$data").zip" ./*.csv); fi
+  echo
+  echo "== data stage: the eight tables straight from the zip archive"
+  "$build/bench/data_bench" "$data.zip"
+fi
