@@ -3,7 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cassert>
+
 #include "credo/base/resources.h"
+#include "credo/data/csv_reader.h"
 
 namespace credo {
 
@@ -42,6 +45,36 @@ const nlohmann::json& homecredit_profile() {
 }
 
 namespace {
+std::vector<HcColumnDoc> parse_dictionary() {
+  CsvReadOptions options;
+  options.threads = 1;
+  auto table = read_csv_string(std::string(homecredit_columns_description_csv()), "HomeCredit_columns_description.csv",
+                               options);
+  assert(table.ok() && "the embedded dictionary parses");
+  const Column* tables = table->find("Table");
+  const Column* rows = table->find("Row");
+  const Column* descriptions = table->find("Description");
+  const Column* specials = table->find("Special");
+  std::vector<HcColumnDoc> docs;
+  for (size_t r = 0; r < table->num_rows(); ++r) {
+    std::string file(tables->category(r));
+    std::string column(rows->category(r));
+    while (!column.empty() && column.back() == ' ') column.pop_back();
+    if (column == "SK_BUREAU_ID") column = "SK_ID_BUREAU";
+    std::vector<HcTable> targets;
+    if (file == "application_{train|test}.csv") {
+      targets.push_back(HcTable::kApplicationTrain);
+      if (column != "TARGET") targets.push_back(HcTable::kApplicationTest);
+    } else if (const HcTableInfo* info = find_homecredit_table(file)) {
+      if (info->id == HcTable::kPreviousApplication && column == "NFLAG_MICRO_CASH") continue;
+      targets.push_back(info->id);
+    }
+    for (HcTable t : targets)
+      docs.push_back({t, column, std::string(descriptions->category(r)), std::string(specials->category(r))});
+  }
+  return docs;
+}
+
 std::array<Schema, kHcTableCount> build_schemas() {
   std::array<Schema, kHcTableCount> schemas;
   // nlohmann::json sorts object keys; the file order is the order of the profile's "columns"
@@ -60,6 +93,17 @@ std::array<Schema, kHcTableCount> build_schemas() {
   return schemas;
 }
 }  // namespace
+
+const std::vector<HcColumnDoc>& homecredit_dictionary() {
+  static const std::vector<HcColumnDoc> docs = parse_dictionary();
+  return docs;
+}
+
+const HcColumnDoc* find_homecredit_doc(HcTable table, std::string_view column) {
+  for (const auto& doc : homecredit_dictionary())
+    if (doc.table == table && doc.column == column) return &doc;
+  return nullptr;
+}
 
 const Schema& homecredit_schema(HcTable table) {
   static const std::array<Schema, kHcTableCount> schemas = build_schemas();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -45,6 +46,22 @@ const HcTableInfo* find_homecredit_table(std::string_view name_or_file);
 
 // The exact header and types of a Home Credit file, in file order (from profile.json).
 const Schema& homecredit_schema(HcTable table);
+
+// One row of the official column dictionary, with its quirks mended: the key is called
+// SK_ID_BUREAU (the dictionary says SK_BUREAU_ID), names are trimmed ("SK_ID_PREV "), and
+// application_{train|test}.csv rows are listed under both tables (TARGET under train only).
+// NFLAG_MICRO_CASH, listed for previous_application but absent from the file, is dropped.
+struct HcColumnDoc {
+  HcTable table;
+  std::string column;
+  std::string description;
+  std::string special;  // e.g. "normalized", "hashed", "time only relative to the application"
+};
+
+// The official dictionary, in its order (parsed once from the embedded file).
+const std::vector<HcColumnDoc>& homecredit_dictionary();
+// The description of `column` in `table`, or nullptr if the dictionary has none.
+const HcColumnDoc* find_homecredit_doc(HcTable table, std::string_view column);
 
 // The embedded profile of real rows, parsed once (immutable).
 const nlohmann::json& homecredit_profile();
