@@ -9,24 +9,29 @@
 #include "credo/data/csv_reader.h"
 
 namespace credo {
+
+StatusOr<size_t> ByteSource::read(char* buf, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    CREDO_ASSIGN_OR_RETURN(size_t r, read_some(buf + got, n - got));
+    if (r == 0) break;
+    got += r;
+  }
+  return got;
+}
+
 namespace {
 
 class FileSource final : public ByteSource {
  public:
   FileSource(int fd, std::string name, size_t size) : fd_(fd), name_(std::move(name)), size_(size) {}
   ~FileSource() override { ::close(fd_); }
-  StatusOr<size_t> read(char* buf, size_t n) override {
-    size_t got = 0;
-    while (got < n) {
-      ssize_t r = ::read(fd_, buf + got, n - got);
-      if (r < 0) {
-        if (errno == EINTR) continue;
-        return Status::IoError(name_ + ": " + std::strerror(errno));
-      }
-      if (r == 0) break;
-      got += static_cast<size_t>(r);
+  StatusOr<size_t> read_some(char* buf, size_t n) override {
+    while (true) {
+      ssize_t r = ::read(fd_, buf, n);
+      if (r >= 0) return static_cast<size_t>(r);
+      if (errno != EINTR) return Status::IoError(name_ + ": " + std::strerror(errno));
     }
-    return got;
   }
   size_t size_hint() const override { return size_; }
   const std::string& name() const override { return name_; }
@@ -40,7 +45,7 @@ class FileSource final : public ByteSource {
 class StringSource final : public ByteSource {
  public:
   StringSource(std::string text, std::string name) : text_(std::move(text)), name_(std::move(name)) {}
-  StatusOr<size_t> read(char* buf, size_t n) override {
+  StatusOr<size_t> read_some(char* buf, size_t n) override {
     size_t k = std::min(n, text_.size() - pos_);
     std::memcpy(buf, text_.data() + pos_, k);
     pos_ += k;

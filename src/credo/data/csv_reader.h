@@ -19,12 +19,16 @@ namespace credo {
 class ByteSource {
  public:
   virtual ~ByteSource() = default;
-  // Reads up to `n` bytes into `buf`; returns 0 at the end.
-  virtual StatusOr<size_t> read(char* buf, size_t n) = 0;
+  // Reads `n` bytes into `buf`, fewer only at the end; returns 0 at the end.
+  StatusOr<size_t> read(char* buf, size_t n);
   // Total size in bytes if known in advance (for progress), else 0.
   virtual size_t size_hint() const = 0;
   // What error messages call this source ("bureau.csv", "home-credit.zip:bureau.csv").
   virtual const std::string& name() const = 0;
+
+ protected:
+  // Reads at least one byte and at most `n` (0 only at the end), as read(2) does.
+  virtual StatusOr<size_t> read_some(char* buf, size_t n) = 0;
 };
 
 StatusOr<std::unique_ptr<ByteSource>> open_file_source(const std::string& path);

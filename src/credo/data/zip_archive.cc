@@ -14,15 +14,10 @@ class ZipMemberSource final : public ByteSource {
   ZipMemberSource(std::shared_ptr<ZipArchive> archive, zip_file_t* file, std::string name, size_t size)
       : archive_(std::move(archive)), file_(file), name_(std::move(name)), size_(size) {}
   ~ZipMemberSource() override { zip_fclose(file_); }
-  StatusOr<size_t> read(char* buf, size_t n) override {
-    size_t got = 0;
-    while (got < n) {
-      zip_int64_t r = zip_fread(file_, buf + got, n - got);
-      if (r < 0) return Status::IoError(name_ + ": " + zip_error_strerror(zip_file_get_error(file_)));
-      if (r == 0) break;
-      got += static_cast<size_t>(r);
-    }
-    return got;
+  StatusOr<size_t> read_some(char* buf, size_t n) override {
+    zip_int64_t r = zip_fread(file_, buf, n);
+    if (r < 0) return Status::IoError(name_ + ": " + zip_error_strerror(zip_file_get_error(file_)));
+    return static_cast<size_t>(r);
   }
   size_t size_hint() const override { return size_; }
   const std::string& name() const override { return name_; }
