@@ -190,7 +190,7 @@ void PreviousGenerator::generate(const ClientPlan& plan, Rng& rng, TableText& ou
         at(first_drawing_) = drawn ? drawing : kNoDate;
         at(first_due_) = drawn ? std::min(-1.0, drawing + 30) : kNoDate;
         at(last_due_1st_) = kNoDate;
-        bool closed = rng.bernoulli(0.25) && decision < -400;
+        bool closed = rng.bernoulli(0.03) && decision < -400;
         double end = closed ? std::round(rng.uniform(decision + 180, -30)) : kNoDate;
         at(last_due_) = end;
         at(termination_) = end;
