@@ -15,6 +15,7 @@
 
 CREDO_INCBIN(credo_profile_json, CREDO_RESOURCE_DIR "/homecredit/profile.json")
 CREDO_INCBIN(credo_columns_csv, CREDO_RESOURCE_DIR "/homecredit/HomeCredit_columns_description.csv")
+CREDO_INCBIN(credo_default_spec, CREDO_RESOURCE_DIR "/features/default.spec")
 
 namespace credo {
 
@@ -24,6 +25,10 @@ std::string_view homecredit_profile_json() {
 
 std::string_view homecredit_columns_description_csv() {
   return {credo_columns_csv_begin, static_cast<size_t>(credo_columns_csv_end - credo_columns_csv_begin)};
+}
+
+std::string_view default_feature_spec_resource() {
+  return {credo_default_spec_begin, static_cast<size_t>(credo_default_spec_end - credo_default_spec_begin)};
 }
 
 }  // namespace credo

@@ -306,6 +306,14 @@ inline bool fast_double(const char*& q, const char* end, ColumnPiece& col) {
   return true;
 }
 
+// Passes over an unquoted field of a column the caller did not ask for.
+inline bool skip_field(const char*& q, const char* end) {
+  const char* s = q;
+  while (s < end && *s != ',' && *s != '\n') ++s;
+  q = (s > q && s[-1] == '\r') ? s - 1 : s;
+  return true;
+}
+
 // The common unquoted cases in one pass: an empty (missing) value of any type, a plain number,
 // or a text level (compared first with the previous row's level, which long tables repeat).
 inline bool fast_field(const char*& q, const char* end, ColumnPiece& col, std::string_view& last_text,
@@ -345,8 +353,11 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
   // address space, not memory; counting the newlines instead cost a pass over the text.
   const size_t capacity = text.size() / n_cols + 2;
   size_t bytes = 0;
-  for (const auto& col : out.columns)
-    bytes += col.type == ColumnType::kInt64 ? capacity * 9 : col.type == ColumnType::kDouble ? capacity * 8 : capacity * 4;
+  for (size_t c = 0; c < n_cols; ++c) {
+    if (plan[c].skip) continue;
+    ColumnType type = out.columns[c].type;
+    bytes += type == ColumnType::kInt64 ? capacity * 9 : type == ColumnType::kDouble ? capacity * 8 : capacity * 4;
+  }
   bytes += 64;
   if (out.arena.size() < bytes) out.arena = LargeBuffer(bytes);  // else recycle the previous chunk's
   out.rows = 0;
@@ -355,14 +366,22 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
   out.error = ChunkError();
   std::byte* at = out.arena.data();
   // 8-byte columns first, then 4-byte codes, then 1-byte flags, so every array is aligned.
-  for (auto& col : out.columns) {
+  for (size_t c = 0; c < n_cols; ++c) {
+    ColumnPiece& col = out.columns[c];
+    if (plan[c].skip) continue;
     if (col.type == ColumnType::kInt64) { col.ints = reinterpret_cast<int64_t*>(at); at += capacity * 8; }
     else if (col.type == ColumnType::kDouble) { col.doubles = reinterpret_cast<double*>(at); at += capacity * 8; }
   }
-  for (auto& col : out.columns)
-    if (col.type == ColumnType::kCategorical) { col.codes = reinterpret_cast<int32_t*>(at); at += capacity * 4; }
-  for (auto& col : out.columns)
-    if (col.type == ColumnType::kInt64) { col.int_missing = reinterpret_cast<uint8_t*>(at); at += capacity; }
+  for (size_t c = 0; c < n_cols; ++c)
+    if (!plan[c].skip && out.columns[c].type == ColumnType::kCategorical) {
+      out.columns[c].codes = reinterpret_cast<int32_t*>(at);
+      at += capacity * 4;
+    }
+  for (size_t c = 0; c < n_cols; ++c)
+    if (!plan[c].skip && out.columns[c].type == ColumnType::kInt64) {
+      out.columns[c].int_missing = reinterpret_cast<uint8_t*>(at);
+      at += capacity;
+    }
 
   const char* p = text.data();
   const char* end = p + text.size();
@@ -380,7 +399,8 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
     while (true) {
       FieldEnd field_end;
       const char* q = p;
-      if (c < n_cols && p < end && *p != '"' && fast_field(q, end, out.columns[c], last_text[c], last_code[c])) {
+      if (c < n_cols && p < end && *p != '"' &&
+          (plan[c].skip ? skip_field(q, end) : fast_field(q, end, out.columns[c], last_text[c], last_code[c]))) {
         // An unquoted value parsed straight from the text; q is at its delimiter.
         if (q == end) { p = q; field_end = FieldEnd::kEnd; }
         else if (*q == ',') { p = q + 1; field_end = FieldEnd::kComma; }
@@ -400,7 +420,7 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
                                 : "column '" + col_name + "': unexpected character after a closing quote";
         return;
       }
-      if (c < n_cols) {
+      if (c < n_cols && !plan[c].skip) {
         ColumnPiece& col = out.columns[c];
         if (col.type == ColumnType::kCategorical && !f.escaped && !f.value.empty() &&
             last_code[c] >= 0 && f.value == last_text[c]) {
@@ -422,7 +442,7 @@ void parse_chunk(std::string_view text, const std::vector<ColumnPlan>& plan, Chu
       if (field_end != FieldEnd::kComma) break;
       if (p >= end) {  // a trailing comma at the very end: one more empty field
         Field empty;
-        if (c < n_cols && !append_value(out.columns[c], plan[c], empty, out.error)) {
+        if (c < n_cols && !plan[c].skip && !append_value(out.columns[c], plan[c], empty, out.error)) {
           out.error.set = true;
           out.error.line_in_chunk = out.newlines;
           return;

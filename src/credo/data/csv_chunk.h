@@ -39,7 +39,8 @@ size_t last_record_boundary(std::string_view text);
 struct ColumnPlan {
   std::string name;
   ColumnType type;
-  bool inferred;  // type guessed from the first rows rather than given by a schema
+  bool inferred;      // type guessed from the first rows rather than given by a schema
+  bool skip = false;  // not wanted by the caller: scanned over, not stored
 };
 
 

@@ -235,6 +235,14 @@ StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options) {
     }
     if (!missing.empty()) return Status::ParseError(source.name() + ":1: missing required column(s): " + missing);
   }
+  if (!options.columns.empty()) {
+    std::string absent;
+    for (const auto& wanted : options.columns)
+      if (std::find(names.begin(), names.end(), wanted) == names.end()) absent += (absent.empty() ? "" : ", ") + wanted;
+    if (!absent.empty()) return Status::ParseError(source.name() + ":1: no column(s) " + absent + " in the header");
+    for (auto& p : plan)
+      p.skip = std::find(options.columns.begin(), options.columns.end(), p.name) == options.columns.end();
+  }
   if (!needs_inference.empty()) {
     size_t cut = csv_internal::last_record_boundary(carry);
     std::string_view sample = cut == std::string_view::npos ? std::string_view(carry) : std::string_view(carry).substr(0, cut);
@@ -258,7 +266,12 @@ StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options) {
   size_t next_to_merge = 0;
   bool merging = false;
   std::vector<csv_internal::ColumnBuilder> builders;
-  for (const auto& p : plan) builders.emplace_back(p.name, p.type);
+  std::vector<size_t> kept;  // plan index of each builder
+  for (size_t i = 0; i < plan.size(); ++i) {
+    if (plan[i].skip) continue;
+    builders.emplace_back(plan[i].name, plan[i].type);
+    kept.push_back(i);
+  }
   std::vector<ChunkPosition> positions;
   size_t line = 1 + header_newlines, rows = 0;
   Status parse_status;
@@ -311,7 +324,7 @@ StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options) {
       size_t estimate = static_cast<size_t>(rows_per_byte * static_cast<double>(total_bytes) * 1.02) + 1024;
       for (auto& b : builders) b.reserve(estimate);
     }
-    for (size_t c = 0; c < builders.size(); ++c) builders[c].append(r.columns[c]);
+    for (size_t c = 0; c < builders.size(); ++c) builders[c].append(r.columns[kept[c]]);
     positions.push_back({rows, line, r.rows, r.multiline});
     rows += r.rows;
     line += r.newlines;

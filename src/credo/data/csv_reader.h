@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "credo/base/progress.h"
 #include "credo/base/status.h"
@@ -38,6 +39,9 @@ struct CsvReadOptions {
   // Types by column name. Every schema column must be in the header (else an error naming it);
   // header columns not in the schema are read with inferred types.
   const Schema* schema = nullptr;
+  // Columns to keep (others are scanned over, costing neither memory nor parsing); empty = all.
+  // A listed column absent from the header is an error naming it.
+  std::vector<std::string> columns;
   // A column whose values must be unique (e.g. SK_ID_CURR in application_train); "" = none.
   std::string unique_key;
   int threads = 0;                   // 0 = all cores

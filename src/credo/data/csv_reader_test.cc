@@ -203,6 +203,32 @@ TEST(CsvReaderTest, ErrorLineIsExactAcrossChunks) {
   EXPECT_EQ(t.status().message(), "big.csv:5002: expected 2 fields as in the header, found 3");
 }
 
+TEST(CsvReaderTest, ProjectionKeepsOnlyTheListedColumns) {
+  std::string text = random_csv(3000, 11);
+  CsvReadOptions all;
+  auto full = read_csv_string(text, "p.csv", all);
+  ASSERT_TRUE(full.ok());
+  for (size_t chunk : {size_t(128), size_t(8) << 20}) {
+    CsvReadOptions some;
+    some.columns = {"note", "id"};
+    some.chunk_bytes = chunk;
+    auto part = read_csv_string(text, "p.csv", some);
+    ASSERT_TRUE(part.ok()) << part.status().to_string();
+    ASSERT_EQ(part->num_columns(), 2u);
+    EXPECT_EQ(part->column(0).name(), "id");  // file order
+    EXPECT_EQ(part->column(1).name(), "note");
+    for (size_t r = 0; r < full->num_rows(); r += 97) {
+      EXPECT_EQ(part->column(0).int64s()[r], full->find("id")->int64s()[r]);
+      EXPECT_EQ(part->column(1).category(r), full->find("note")->category(r));
+    }
+  }
+  CsvReadOptions absent;
+  absent.columns = {"id", "nope"};
+  auto bad = read_csv_string(text, "p.csv", absent);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "p.csv:1: no column(s) nope in the header");
+}
+
 TEST(CsvReaderTest, MissingFileIsNotFound) {
   auto t = read_csv_file("/nonexistent/x.csv");
   ASSERT_FALSE(t.ok());
