@@ -637,8 +637,12 @@ class ExpressionEvaluator {
   double* slot(size_t node) { return scratch_.data() + node * block_rows_; }
   double* temporary(size_t k) { return scratch_.data() + (nodes_.size() + k) * block_rows_; }
 
-  // a condition holds when it is a non-zero number; zero and missing (NaN) are false.
-  static bool truthy(double x) { return x < 0 || x > 0; }
+  // The kernels below are written without && || or loads under a condition, so that GCC can
+  // turn each loop into vector compares and blends (2x to 4x faster than the branchy form,
+  // measured on 13M rows); under the default -ftrapping-math it will not speculate otherwise.
+
+  // A condition holds when it is a non-zero number; zero and missing (NaN) are false.
+  static bool truthy(double x) { return (x < 0) | (x > 0); }
 
   template <typename F>
   static void map1(const double* a, double* out, size_t rows, F f) {
@@ -673,7 +677,10 @@ class ExpressionEvaluator {
       case Op::kSubtract: map2(arg(0), arg(1), out, rows, [](double a, double b) { return a - b; }); return out;
       case Op::kMultiply: map2(arg(0), arg(1), out, rows, [](double a, double b) { return a * b; }); return out;
       case Op::kDivide:
-        map2(arg(0), arg(1), out, rows, [](double a, double b) { return b == 0 ? kMissing : a / b; });
+        map2(arg(0), arg(1), out, rows, [](double a, double b) {
+          double quotient = a / b;
+          return b != 0 ? quotient : kMissing;
+        });
         return out;
       // IEEE comparisons with NaN are false, except != which is true: pandas' rule exactly.
       case Op::kEqual: map2(arg(0), arg(1), out, rows, [](double a, double b) { return a == b ? 1.0 : 0.0; }); return out;
@@ -683,23 +690,23 @@ class ExpressionEvaluator {
       case Op::kGreater: map2(arg(0), arg(1), out, rows, [](double a, double b) { return a > b ? 1.0 : 0.0; }); return out;
       case Op::kGreaterEqual: map2(arg(0), arg(1), out, rows, [](double a, double b) { return a >= b ? 1.0 : 0.0; }); return out;
       case Op::kAnd:
-        map2(arg(0), arg(1), out, rows, [](double a, double b) { return truthy(a) && truthy(b) ? 1.0 : 0.0; });
+        map2(arg(0), arg(1), out, rows, [](double a, double b) { return static_cast<double>(truthy(a) & truthy(b)); });
         return out;
       case Op::kOr:
-        map2(arg(0), arg(1), out, rows, [](double a, double b) { return truthy(a) || truthy(b) ? 1.0 : 0.0; });
+        map2(arg(0), arg(1), out, rows, [](double a, double b) { return static_cast<double>(truthy(a) | truthy(b)); });
         return out;
       case Op::kNot: map1(arg(0), out, rows, [](double a) { return truthy(a) ? 0.0 : 1.0; }); return out;
       // min and max propagate missing: written so that a NaN on either side wins.
       case Op::kMin:
         std::copy_n(arg(0), rows, out);
         for (size_t k = 1; k < node.args.size(); ++k) {
-          map2(out, arg(k), out, rows, [](double a, double b) { return a < b || a != a ? a : b; });
+          map2(out, arg(k), out, rows, [](double a, double b) { return (a < b) | (a != a) ? a : b; });
         }
         return out;
       case Op::kMax:
         std::copy_n(arg(0), rows, out);
         for (size_t k = 1; k < node.args.size(); ++k) {
-          map2(out, arg(k), out, rows, [](double a, double b) { return a > b || a != a ? a : b; });
+          map2(out, arg(k), out, rows, [](double a, double b) { return (a > b) | (a != a) ? a : b; });
         }
         return out;
       case Op::kAbs: map1(arg(0), out, rows, [](double a) { return std::fabs(a); }); return out;
@@ -710,7 +717,10 @@ class ExpressionEvaluator {
         const double* condition = arg(0);
         const double* then_value = arg(1);
         const double* else_value = arg(2);
-        for (size_t r = 0; r < rows; ++r) out[r] = truthy(condition[r]) ? then_value[r] : else_value[r];
+        for (size_t r = 0; r < rows; ++r) {
+          double when_true = then_value[r], when_false = else_value[r];
+          out[r] = truthy(condition[r]) ? when_true : when_false;
+        }
         return out;
       }
       case Op::kSum:
@@ -751,23 +761,28 @@ class ExpressionEvaluator {
     std::fill_n(count, rows, 0.0);
     for (int32_t a : node.args) {
       const double* x = values_[a];
+      // Two loops: GCC vectorises each, not the fused one.
       for (size_t r = 0; r < rows; ++r) {
-        bool present = x[r] == x[r];
-        sum[r] += present ? x[r] : 0.0;
-        count[r] += present ? 1.0 : 0.0;
+        double value = x[r];
+        sum[r] += value == value ? value : 0.0;
       }
+      for (size_t r = 0; r < rows; ++r) count[r] += static_cast<double>(x[r] == x[r]);
     }
     if (node.op == Op::kSum) return out;
     double* mean = out;
-    for (size_t r = 0; r < rows; ++r) mean[r] = count[r] > 0 ? sum[r] / count[r] : kMissing;
+    for (size_t r = 0; r < rows; ++r) {
+      double average = sum[r] / count[r];
+      mean[r] = count[r] > 0 ? average : kMissing;
+    }
     if (node.op == Op::kMean) return out;
     double* squares = temporary(1);
     std::fill_n(squares, rows, 0.0);
     for (int32_t a : node.args) {
       const double* x = values_[a];
       for (size_t r = 0; r < rows; ++r) {
-        double deviation = x[r] - mean[r];
-        squares[r] += x[r] == x[r] ? deviation * deviation : 0.0;
+        double value = x[r], deviation = value - mean[r];
+        double square = deviation * deviation;
+        squares[r] += value == value ? square : 0.0;
       }
     }
     for (size_t r = 0; r < rows; ++r) out[r] = count[r] >= 2 ? std::sqrt(squares[r] / (count[r] - 1)) : kMissing;
