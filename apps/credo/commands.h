@@ -11,6 +11,7 @@ namespace credo::cli {
 void add_version_command(CLI::App& app, int& exit_code);
 void add_synth_command(CLI::App& app, int& exit_code);
 void add_inspect_command(CLI::App& app, int& exit_code);
+void add_features_command(CLI::App& app, int& exit_code);
 
 // Prints "credo: <error>" on stderr and returns the process exit code for it (0 when ok).
 int report(const Status& status);

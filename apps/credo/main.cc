@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   credo::cli::add_version_command(app, exit_code);
   credo::cli::add_synth_command(app, exit_code);
   credo::cli::add_inspect_command(app, exit_code);
+  credo::cli::add_features_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -90,10 +90,73 @@ Status Table::add_column(Column column) {
   return Status::Ok();
 }
 
+Status Table::set_column(Column column) {
+  auto it = index_.find(column.name());
+  if (it == index_.end()) return add_column(std::move(column));
+  if (column.size() != num_rows_) {
+    return Status::InvalidArgument("column '" + column.name() + "' has " + std::to_string(column.size()) +
+                                   " values, the table has " + std::to_string(num_rows_) + " rows");
+  }
+  columns_[it->second] = std::move(column);
+  return Status::Ok();
+}
+
 Schema Table::schema() const {
   Schema s;
   for (const auto& c : columns_) s.columns.push_back({c.name(), c.type()});
   return s;
+}
+
+StatusOr<Table> concat_rows(const Table& a, const Table& b, const std::vector<std::string>& names) {
+  Table out;
+  out.set_source(a.source());
+  for (const auto& name : names) {
+    CREDO_ASSIGN_OR_RETURN(const Column* x, a.get(name));
+    CREDO_ASSIGN_OR_RETURN(const Column* y, b.get(name));
+    bool x_text = x->type() == ColumnType::kCategorical, y_text = y->type() == ColumnType::kCategorical;
+    if (x_text != y_text) return Status::InvalidArgument("column '" + name + "' is text in one table only");
+    if (x_text) {
+      std::vector<std::string> dictionary = x->dictionary();
+      std::unordered_map<std::string, int32_t> index;
+      for (size_t i = 0; i < dictionary.size(); ++i) index.emplace(dictionary[i], static_cast<int32_t>(i));
+      std::vector<int32_t> remap(y->dictionary().size());
+      for (size_t i = 0; i < remap.size(); ++i) {
+        auto [it, added] = index.emplace(y->dictionary()[i], static_cast<int32_t>(dictionary.size()));
+        if (added) dictionary.push_back(y->dictionary()[i]);
+        remap[i] = it->second;
+      }
+      LargeVector<int32_t> codes(x->codes().begin(), x->codes().end());
+      for (int32_t c : y->codes()) codes.push_back(c < 0 ? -1 : remap[static_cast<size_t>(c)]);
+      CREDO_RETURN_IF_ERROR(out.add_column(Column::Categorical(name, std::move(codes), std::move(dictionary))));
+    } else if (x->type() == ColumnType::kInt64 && y->type() == ColumnType::kInt64) {
+      LargeVector<int64_t> values(x->int64s().begin(), x->int64s().end());
+      values.insert(values.end(), y->int64s().begin(), y->int64s().end());
+      LargeVector<uint8_t> missing;
+      if (x->missing_count() + y->missing_count() > 0) {
+        for (size_t r = 0; r < x->size(); ++r) missing.push_back(x->is_missing(r));
+        for (size_t r = 0; r < y->size(); ++r) missing.push_back(y->is_missing(r));
+      }
+      CREDO_RETURN_IF_ERROR(out.add_column(Column::Int64(name, std::move(values), std::move(missing))));
+    } else {
+      LargeVector<double> values;
+      values.reserve(x->size() + y->size());
+      for (size_t r = 0; r < x->size(); ++r) values.push_back(x->as_double(r));
+      for (size_t r = 0; r < y->size(); ++r) values.push_back(y->as_double(r));
+      CREDO_RETURN_IF_ERROR(out.add_column(Column::Double(name, std::move(values))));
+    }
+  }
+  return out;
+}
+
+Table empty_table(const Schema& schema) {
+  Table t;
+  for (const auto& c : schema.columns) {
+    Column column = c.type == ColumnType::kInt64    ? Column::Int64(c.name, {})
+                    : c.type == ColumnType::kDouble ? Column::Double(c.name, {})
+                                                    : Column::Categorical(c.name, {}, {});
+    (void)t.add_column(std::move(column));
+  }
+  return t;
 }
 
 size_t Table::memory_bytes() const {

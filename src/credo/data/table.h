@@ -85,6 +85,8 @@ class Table {
 
   // Appends a column; fails on a duplicate name or a length different from the others.
   Status add_column(Column column);
+  // Replaces the column of the same name, or appends it; fails on a length mismatch.
+  Status set_column(Column column);
   Schema schema() const;
   size_t memory_bytes() const;
 
@@ -98,5 +100,12 @@ class Table {
   size_t num_rows_ = 0;
   std::string source_;
 };
+
+// The rows of `a` followed by the rows of `b`, for the columns `names` (each in both tables).
+// Text dictionaries are merged; a whole-number column meeting a decimal one becomes decimal.
+StatusOr<Table> concat_rows(const Table& a, const Table& b, const std::vector<std::string>& names);
+
+// An empty table with the columns of `schema`.
+Table empty_table(const Schema& schema);
 
 }  // namespace credo

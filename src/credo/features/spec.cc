@@ -1,6 +1,7 @@
 // The feature spec parser: one statement per line, errors name the line.
 #include "credo/features/spec.h"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -52,9 +53,10 @@ bool is_name(std::string_view s, bool allow_star = false) {
   if (s.empty()) return false;
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (allow_star && c == '*' && i + 1 == s.size());
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (allow_star && c == '*');
     if (!ok) return false;
   }
+  if (allow_star && std::count(s.begin(), s.end(), '*') > 1) return false;  // one * at most
   return !std::isdigit(static_cast<unsigned char>(s[0]));
 }
 
@@ -85,7 +87,8 @@ std::string unquote(const std::string& w) { return w.substr(1, w.size() - 2); }
 
 class Parser {
  public:
-  Parser(const std::string& source) { spec_.source = source; }
+  explicit Parser(const std::string& source) { spec_.source = source; }
+  void set_text(std::string_view text) { spec_.text = std::string(text); }
 
   Status line(int number, std::string_view raw) {
     line_ = number;
@@ -278,6 +281,7 @@ class Parser {
 
 StatusOr<FeatureSpec> parse_feature_spec(std::string_view text, const std::string& source) {
   Parser parser(source);
+  parser.set_text(text);
   int number = 0;
   size_t start = 0;
   while (start <= text.size()) {

@@ -20,7 +20,7 @@
 //   encode target COLUMN...        application: out-of-fold mean default rate of the level
 //   aggregate COLUMN... : AGG...   per group of KEY: min max mean sum var count nunique share
 //                                  (share: for a text column, the share of rows at each level);
-//                                  a COLUMN may end with * to match several (STATUS_*)
+//                                  a COLUMN may hold one * to match several (STATUS_*_SHARE)
 //   count                          the number of rows per group
 //   filter NAME "words" : EXPRESSION    the following aggregate/count lines see only the rows
 //                                  where EXPRESSION is true (CREDIT_ACTIVE == 'Active')
@@ -93,6 +93,7 @@ struct TableStatement {
 
 struct FeatureSpec {
   std::string source;  // file name, for messages
+  std::string text;    // the spec as written (saved with the features)
   std::vector<TableStatement> tables;
 };
 

@@ -11,7 +11,7 @@
 #include "credo/base/parallel.h"
 #include "credo/base/progress.h"
 #include "credo/synth/application_table.h"
-#include "credo/synth/auc.h"
+#include "credo/base/auc.h"
 #include "credo/synth/bureau_tables.h"
 #include "credo/synth/client_plan.h"
 #include "credo/synth/csv_format.h"

@@ -1,9 +1,9 @@
-#include "credo/synth/auc.h"
+#include "credo/base/auc.h"
 
 #include <algorithm>
 #include <numeric>
 
-namespace credo::synth {
+namespace credo {
 
 double roc_auc(const std::vector<double>& score, const std::vector<uint8_t>& label) {
   std::vector<size_t> order(score.size());
@@ -27,4 +27,4 @@ double roc_auc(const std::vector<double>& score, const std::vector<uint8_t>& lab
   return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives);
 }
 
-}  // namespace credo::synth
+}  // namespace credo

@@ -1,0 +1,104 @@
+// `credo features`: builds the feature matrix of the Home Credit data from a feature spec,
+// with its dictionary and leakage report.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "commands.h"
+#include "credo/base/memory.h"
+#include "credo/features/feature_dictionary.h"
+#include "credo/features/leakage.h"
+#include "credo/features/pipeline.h"
+
+namespace credo::cli {
+namespace {
+
+struct FeaturesFlags {
+  std::string data, out, spec, csv, dictionary, report;
+  int threads = 0;
+  uint64_t seed = 42;
+  bool quiet = false;
+  bool print_spec = false;
+};
+
+Status run_features(const FeaturesFlags& flags) {
+  if (flags.print_spec) {
+    std::fwrite(default_feature_spec_text().data(), 1, default_feature_spec_text().size(), stdout);
+    return Status::Ok();
+  }
+  if (flags.data.empty() || flags.out.empty()) return Status::InvalidArgument("--data and --out are required");
+  auto start = std::chrono::steady_clock::now();
+  std::string text(default_feature_spec_text());
+  std::string source = "default.spec";
+  if (!flags.spec.empty()) {
+    std::ifstream in(flags.spec);
+    if (!in) return Status::NotFound(flags.spec + ": no such spec file");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    text = buf.str();
+    source = flags.spec;
+  }
+  CREDO_ASSIGN_OR_RETURN(FeatureSpec spec, parse_feature_spec(text, source));
+  CREDO_ASSIGN_OR_RETURN(FeaturePipeline pipeline, FeaturePipeline::compile(std::move(spec)));
+  CREDO_ASSIGN_OR_RETURN(HomeCreditSource data, HomeCreditSource::open(flags.data));
+  FeatureBuildOptions options;
+  options.threads = flags.threads;
+  options.progress = flags.quiet ? nullptr : stderr;
+  options.seed = flags.seed;
+  FeatureBuildReport build;
+  CREDO_ASSIGN_OR_RETURN(FeatureMatrix matrix, pipeline.build(data, options, &build));
+
+  LeakageReport leakage = check_leakage(matrix, 0.9, 30000, flags.threads);
+  std::string report_path = flags.report.empty() ? flags.out + ".leakage.txt" : flags.report;
+  std::string report_text = render_leakage_report(leakage);
+  if (FILE* f = std::fopen(report_path.c_str(), "wb")) {
+    std::fwrite(report_text.data(), 1, report_text.size(), f);
+    std::fclose(f);
+  }
+  CREDO_RETURN_IF_ERROR(leakage_status(leakage));
+
+  CREDO_RETURN_IF_ERROR(write_feature_matrix(matrix, flags.out));
+  std::string dictionary_path = flags.dictionary.empty() ? flags.out + ".dictionary.csv" : flags.dictionary;
+  CREDO_RETURN_IF_ERROR(write_feature_dictionary(matrix.features(), dictionary_path));
+  if (!flags.csv.empty()) CREDO_RETURN_IF_ERROR(write_feature_matrix_csv(matrix, flags.csv));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  size_t train = 0;
+  for (size_t r = 0; r < matrix.num_rows(); ++r) train += !matrix.is_test(r);
+  std::printf("features           %zu for %zu clients (%zu train, %zu test)\n", matrix.num_features(),
+              matrix.num_rows(), train, matrix.num_rows() - train);
+  std::printf("time               %.1f s (build %.1f s), peak memory %.0f MB\n", seconds, build.seconds,
+              static_cast<double>(peak_rss_bytes()) / 1e6);
+  for (const auto& [table, ignored] : build.ignored_rows)
+    if (ignored) std::printf("ignored            %zu %s rows whose client is not in the application files\n", ignored, table.c_str());
+  std::printf("written            %s, %s%s%s\n", flags.out.c_str(), dictionary_path.c_str(),
+              flags.csv.empty() ? "" : ", ", flags.csv.c_str());
+  std::printf("leakage            %zu features with AUC > 0.9, %zu from TARGET, %zu constant, %zu always missing "
+              "(report: %s)\n",
+              leakage.high_auc.size(), leakage.target_lineage.size(), leakage.constant.size(),
+              leakage.all_missing.size(), report_path.c_str());
+  for (size_t i = 0; i < std::min<size_t>(5, leakage.top_auc.size()); ++i)
+    std::printf("  strongest %zu     %-50s AUC %.4f\n", i + 1, leakage.top_auc[i].first.c_str(), leakage.top_auc[i].second);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void add_features_command(CLI::App& app, int& exit_code) {
+  auto flags = std::make_shared<FeaturesFlags>();
+  auto* cmd = app.add_subcommand("features", "Build the feature matrix from the Home Credit tables and a feature spec");
+  cmd->add_option("--data", flags->data, "The Home Credit folder or zip (or credo synth's output)");
+  cmd->add_option("--out", flags->out, "The feature matrix file to write (binary, loads in a second)");
+  cmd->add_option("--spec", flags->spec, "A feature spec file (default: the spec credo ships; see --print-spec)");
+  cmd->add_option("--csv", flags->csv, "Also write the matrix as CSV here");
+  cmd->add_option("--dictionary", flags->dictionary, "Where to write the feature dictionary (default: OUT.dictionary.csv)");
+  cmd->add_option("--report", flags->report, "Where to write the leakage report (default: OUT.leakage.txt)");
+  cmd->add_option("--threads", flags->threads, "Worker threads (default: all cores)");
+  cmd->add_option("--seed", flags->seed, "Seed of the out-of-fold target-encoding folds")->capture_default_str();
+  cmd->add_flag("-q,--quiet", flags->quiet, "No progress bars");
+  cmd->add_flag("--print-spec", flags->print_spec, "Print the default feature spec (to start your own) and exit");
+  cmd->callback([flags, &exit_code] { exit_code = report(run_features(*flags)); });
+}
+
+}  // namespace credo::cli

@@ -1,0 +1,165 @@
+// Aggregation kernels. Each pass reads one column sequentially and updates small per-group
+// accumulator arrays; all requested kinds of a column share one pass.
+#include "credo/features/aggregate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace credo {
+
+KeyIndex::KeyIndex(std::span<const int64_t> ids) {
+  size_ = ids.size();
+  if (ids.empty()) return;
+  auto [lo, hi] = std::minmax_element(ids.begin(), ids.end());
+  uint64_t range = static_cast<uint64_t>(*hi - *lo) + 1;
+  if (range <= 4 * ids.size() + 1024) {
+    min_ = *lo;
+    dense_.assign(range, -1);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      int32_t& slot = dense_[static_cast<size_t>(ids[i] - min_)];
+      if (slot < 0) slot = static_cast<int32_t>(i);
+    }
+  } else {
+    sparse_.reserve(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) sparse_.emplace(ids[i], static_cast<int32_t>(i));
+  }
+}
+
+Grouping group_rows(std::span<const int64_t> keys, std::span<const uint8_t> missing, const KeyIndex& index) {
+  Grouping g;
+  g.groups = index.size();
+  g.group_of_row.resize(keys.size());
+  for (size_t r = 0; r < keys.size(); ++r) {
+    int32_t group = (!missing.empty() && missing[r]) ? -1 : index.find(keys[r]);
+    g.group_of_row[r] = group;
+    g.ignored_rows += group < 0;
+  }
+  return g;
+}
+
+Grouping filter_grouping(const Grouping& grouping, std::span<const double> keep) {
+  Grouping g;
+  g.groups = grouping.groups;
+  g.group_of_row.resize(grouping.group_of_row.size());
+  for (size_t r = 0; r < g.group_of_row.size(); ++r)
+    g.group_of_row[r] = keep[r] != 0 && !std::isnan(keep[r]) ? grouping.group_of_row[r] : -1;
+  return g;
+}
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+struct Needs {
+  bool count = false, sum = false, min = false, max = false, var = false, nunique = false;
+};
+}  // namespace
+
+void aggregate_numeric(std::span<const double> values, const Grouping& grouping, std::span<const Aggregation> kinds,
+                       std::span<double* const> out) {
+  const size_t groups = grouping.groups;
+  const auto& group_of = grouping.group_of_row;
+  Needs needs;
+  for (Aggregation k : kinds) {
+    switch (k) {
+      case Aggregation::kMin: needs.min = true; break;
+      case Aggregation::kMax: needs.max = true; break;
+      case Aggregation::kMean: needs.sum = needs.count = true; break;
+      case Aggregation::kSum: needs.sum = true; break;
+      case Aggregation::kVar: needs.var = true; break;
+      case Aggregation::kCount: needs.count = true; break;
+      case Aggregation::kNunique: needs.nunique = true; break;
+      case Aggregation::kShare: break;  // not numeric: the caller never asks
+    }
+  }
+  std::vector<uint32_t> rows(groups, 0), count(needs.count ? groups : 0, 0);
+  std::vector<double> sum(needs.sum ? groups : 0, 0.0);
+  std::vector<double> lo(needs.min ? groups : 0, std::numeric_limits<double>::infinity());
+  std::vector<double> hi(needs.max ? groups : 0, -std::numeric_limits<double>::infinity());
+  std::vector<double> w_mean(needs.var ? groups : 0, 0.0), w_m2(needs.var ? groups : 0, 0.0);
+  std::vector<uint32_t> w_n(needs.var ? groups : 0, 0);
+  for (size_t r = 0; r < values.size(); ++r) {
+    int32_t g = group_of[r];
+    if (g < 0) continue;
+    ++rows[static_cast<size_t>(g)];
+    double v = values[r];
+    if (std::isnan(v)) continue;
+    size_t gi = static_cast<size_t>(g);
+    if (needs.count) ++count[gi];
+    if (needs.sum) sum[gi] += v;
+    if (needs.min) lo[gi] = std::min(lo[gi], v);
+    if (needs.max) hi[gi] = std::max(hi[gi], v);
+    if (needs.var) {  // Welford's update, stable for large amounts
+      uint32_t n = ++w_n[gi];
+      double delta = v - w_mean[gi];
+      w_mean[gi] += delta / n;
+      w_m2[gi] += delta * (v - w_mean[gi]);
+    }
+  }
+  std::vector<uint32_t> distinct;
+  if (needs.nunique) {
+    // Rows of each group together (counting sort by group), then distinct values per group.
+    distinct.assign(groups, 0);
+    std::vector<uint32_t> start(groups + 1, 0);
+    for (int32_t g : group_of)
+      if (g >= 0) ++start[static_cast<size_t>(g) + 1];
+    for (size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
+    std::vector<double> sorted(start[groups]);
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (size_t r = 0; r < values.size(); ++r)
+      if (group_of[r] >= 0) sorted[fill[static_cast<size_t>(group_of[r])]++] = values[r];
+    for (size_t g = 0; g < groups; ++g) {
+      auto first = sorted.begin() + start[g], last = sorted.begin() + start[g + 1];
+      last = std::remove_if(first, last, [](double x) { return std::isnan(x); });
+      std::sort(first, last);
+      distinct[g] = static_cast<uint32_t>(std::unique(first, last) - first);
+    }
+  }
+  for (size_t k = 0; k < kinds.size(); ++k) {
+    double* o = out[k];
+    for (size_t g = 0; g < groups; ++g) {
+      if (rows[g] == 0) {
+        o[g] = kNaN;
+        continue;
+      }
+      switch (kinds[k]) {
+        case Aggregation::kMin: o[g] = std::isinf(lo[g]) && lo[g] > 0 ? kNaN : lo[g]; break;
+        case Aggregation::kMax: o[g] = std::isinf(hi[g]) && hi[g] < 0 ? kNaN : hi[g]; break;
+        case Aggregation::kMean: o[g] = count[g] ? sum[g] / count[g] : kNaN; break;
+        case Aggregation::kSum: o[g] = sum[g]; break;
+        case Aggregation::kVar: o[g] = w_n[g] >= 2 ? w_m2[g] / (w_n[g] - 1) : kNaN; break;
+        case Aggregation::kCount: o[g] = count[g]; break;
+        case Aggregation::kNunique: o[g] = distinct[g]; break;
+        case Aggregation::kShare: o[g] = kNaN; break;
+      }
+    }
+  }
+}
+
+void aggregate_shares(std::span<const int32_t> codes, std::span<const int32_t> level_of_code, size_t n_levels,
+                      const Grouping& grouping, std::span<double* const> out) {
+  const size_t groups = grouping.groups;
+  std::vector<uint32_t> rows(groups, 0);
+  for (size_t j = 0; j < n_levels; ++j) std::fill(out[j], out[j] + groups, 0.0);
+  for (size_t r = 0; r < codes.size(); ++r) {
+    int32_t g = grouping.group_of_row[r];
+    if (g < 0) continue;
+    ++rows[static_cast<size_t>(g)];
+    int32_t code = codes[r];
+    if (code < 0) continue;
+    int32_t level = level_of_code[static_cast<size_t>(code)];
+    if (level >= 0) out[static_cast<size_t>(level)][g] += 1.0;
+  }
+  for (size_t j = 0; j < n_levels; ++j)
+    for (size_t g = 0; g < groups; ++g) out[j][g] = rows[g] ? out[j][g] / rows[g] : kNaN;
+}
+
+void count_rows(const Grouping& grouping, double* out) {
+  std::fill(out, out + grouping.groups, 0.0);
+  for (int32_t g : grouping.group_of_row)
+    if (g >= 0) out[g] += 1.0;
+  for (size_t g = 0; g < grouping.groups; ++g)
+    if (out[g] == 0) out[g] = kNaN;
+}
+
+}  // namespace credo

@@ -1,0 +1,268 @@
+// Compiling a feature spec against the Home Credit schemas, fitting it on the data, and running
+// it in batch and for one client. The per-table work (cleaning, derived columns, joins,
+// aggregations, encodings) is in table_features.cc and is the same for both paths.
+#include "credo/features/pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "credo/base/large_vector.h"
+#include "credo/base/parallel.h"
+#include "credo/base/progress.h"
+#include "credo/features/table_features.h"
+
+namespace credo {
+
+using features_internal::FeatureColumn;
+using features_internal::FittedState;
+using features_internal::TablePlan;
+
+struct FeaturePipeline::State {
+  FeatureSpec spec;
+  std::vector<TablePlan> tables;
+  int application = -1;  // index of the application table in `tables`
+  FittedState fitted;
+};
+
+FeaturePipeline::FeaturePipeline() = default;
+FeaturePipeline::~FeaturePipeline() = default;
+FeaturePipeline::FeaturePipeline(FeaturePipeline&&) noexcept = default;
+FeaturePipeline& FeaturePipeline::operator=(FeaturePipeline&&) noexcept = default;
+
+StatusOr<FeaturePipeline> FeaturePipeline::compile(FeatureSpec spec) {
+  FeaturePipeline p;
+  p.state_ = std::make_unique<State>();
+  State& s = *p.state_;
+  s.spec = std::move(spec);
+  CREDO_ASSIGN_OR_RETURN(s.tables, features_internal::plan_tables(s.spec));
+  for (size_t i = 0; i < s.tables.size(); ++i)
+    if (s.tables[i].is_application) s.application = static_cast<int>(i);
+  if (s.application < 0)
+    return Status::InvalidArgument(s.spec.source + ": the spec needs a 'table application' (one row per client)");
+  return p;
+}
+
+StatusOr<FeaturePipeline> FeaturePipeline::from_metadata(const nlohmann::json& metadata) {
+  if (!metadata.is_object() || !metadata.contains("spec") || !metadata.contains("fitted"))
+    return Status::InvalidArgument("the feature file has no fitted feature spec in its metadata");
+  CREDO_ASSIGN_OR_RETURN(FeatureSpec spec, parse_feature_spec(metadata.at("spec").get<std::string>(),
+                                                              metadata.value("spec_source", std::string("spec"))));
+  CREDO_ASSIGN_OR_RETURN(FeaturePipeline p, compile(std::move(spec)));
+  CREDO_ASSIGN_OR_RETURN(p.state_->fitted, features_internal::fitted_from_json(metadata.at("fitted")));
+  for (const auto& f : metadata.at("features")) {
+    p.features_.push_back({f.at("name"), f.at("table"), f.at("filter"), f.at("aggregation"), f.at("source_column"),
+                           f.at("description")});
+  }
+  p.fitted_ = true;
+  return p;
+}
+
+nlohmann::json FeaturePipeline::metadata() const {
+  nlohmann::json m;
+  m["spec"] = state_->spec.text;
+  m["spec_source"] = state_->spec.source;
+  m["fitted"] = features_internal::fitted_to_json(state_->fitted);
+  m["features"] = nlohmann::json::array();
+  for (const auto& f : features_) {
+    m["features"].push_back({{"name", f.name}, {"table", f.table}, {"filter", f.filter}, {"aggregation", f.aggregation},
+                             {"source_column", f.source_column}, {"description", f.description}});
+  }
+  return m;
+}
+
+int FeaturePipeline::training_fold_of(int64_t client_id) const {
+  return features_internal::fold_of(client_id, state_->fitted.seed);
+}
+
+namespace {
+
+// Float32 columns of the matrix under construction, one table's features at a time.
+struct ColumnStore {
+  std::vector<FeatureInfo> infos;
+  std::vector<LargeVector<float>> values;
+
+  void add(std::vector<FeatureColumn>& columns) {
+    for (auto& c : columns) {
+      LargeVector<float> v(c.values.size());
+      for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(c.values[i]);
+      infos.push_back(std::move(c.info));
+      values.push_back(std::move(v));
+      c.values = {};
+    }
+  }
+};
+
+// Reads a Home Credit table with only the columns the plan needs.
+class FileTables final : public features_internal::TableLoader {
+ public:
+  FileTables(const HomeCreditSource& source, const FeatureBuildOptions& options, FeatureBuildReport* report)
+      : source_(source), options_(options), report_(report) {}
+
+  StatusOr<Table> load(HcTable table, const std::vector<std::string>& columns) override {
+    const auto& info = homecredit_table(table);
+    auto start = std::chrono::steady_clock::now();
+    CREDO_ASSIGN_OR_RETURN(auto bytes, source_.open_table(table));
+    std::optional<ProgressBar> bar;
+    if (options_.progress && bytes_worth_a_bar(bytes->size_hint()))
+      bar.emplace("reading " + std::string(info.file_name), bytes->size_hint(), "B", options_.progress);
+    CsvReadOptions read;
+    read.schema = &homecredit_schema(table);
+    read.unique_key = std::string(info.unique_key);
+    read.columns = columns;
+    read.threads = options_.threads;
+    read.progress = bar ? &*bar : nullptr;
+    CREDO_ASSIGN_OR_RETURN(Table t, read_csv(*bytes, read));
+    if (report_) {
+      report_->rows_per_table.emplace_back(info.name, t.num_rows());
+      report_->seconds_per_table.emplace_back(
+          std::string("read ") + std::string(info.name),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    return t;
+  }
+
+ private:
+  const HomeCreditSource& source_;
+  const FeatureBuildOptions& options_;
+  FeatureBuildReport* report_;
+};
+
+// One client's rows, as posted to the scoring service or taken from the files in a test.
+class ClientTables final : public features_internal::TableLoader {
+ public:
+  explicit ClientTables(const ClientRows& rows) : rows_(rows) {}
+  StatusOr<Table> load(HcTable table, const std::vector<std::string>& columns) override {
+    const auto& slot = rows_.history[static_cast<size_t>(table)];
+    if (!slot) return empty_table(homecredit_schema(table));
+    return *slot;
+  }
+
+ private:
+  const ClientRows& rows_;
+};
+
+}  // namespace
+
+StatusOr<FeatureMatrix> FeaturePipeline::build(const HomeCreditSource& source, const FeatureBuildOptions& options,
+                                               FeatureBuildReport* report) {
+  auto start = std::chrono::steady_clock::now();
+  State& s = *state_;
+  s.fitted = FittedState();
+  s.fitted.seed = options.seed;
+  FileTables files(source, options, report);
+  features_internal::RunContext run{&s.fitted, true, -1, options.threads, &files};
+
+  // The clients: application_train rows, then application_test rows.
+  const TablePlan& app_plan = s.tables[static_cast<size_t>(s.application)];
+  std::vector<std::string> train_columns = app_plan.load_columns;
+  train_columns.push_back("TARGET");
+  CREDO_ASSIGN_OR_RETURN(Table train, files.load(HcTable::kApplicationTrain, train_columns));
+  CREDO_ASSIGN_OR_RETURN(Table test, files.load(HcTable::kApplicationTest, app_plan.load_columns));
+  CREDO_ASSIGN_OR_RETURN(Table clients, concat_rows(train, test, app_plan.load_columns));
+  size_t n_train = train.num_rows(), n = clients.num_rows();
+  std::vector<int> targets(n, -1);
+  const Column* target = train.find("TARGET");
+  for (size_t r = 0; r < n_train; ++r) targets[r] = target->is_missing(r) ? -1 : static_cast<int>(target->as_double(r));
+  train = Table();
+  test = Table();
+  auto ids_span = (*clients.get("SK_ID_CURR"))->int64s();
+  std::vector<int64_t> ids(ids_span.begin(), ids_span.end());
+  {
+    std::vector<int64_t> sorted = ids;
+    std::sort(sorted.begin(), sorted.end());
+    auto dup = std::adjacent_find(sorted.begin(), sorted.end());
+    if (dup != sorted.end())
+      return Status::InvalidArgument("SK_ID_CURR " + std::to_string(*dup) +
+                                     " is in both application_train.csv and application_test.csv");
+  }
+  KeyIndex client_index(ids);
+
+  ColumnStore store;
+  {
+    auto t0 = std::chrono::steady_clock::now();
+    CREDO_ASSIGN_OR_RETURN(auto columns,
+                           features_internal::run_application(app_plan, std::move(clients), targets, run));
+    store.add(columns);
+    if (report)
+      report->seconds_per_table.emplace_back(
+          "features application", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  for (size_t i = 0; i < s.tables.size(); ++i) {
+    const TablePlan& plan = s.tables[i];
+    if (plan.is_application || plan.is_child) continue;
+    CREDO_ASSIGN_OR_RETURN(Table t, files.load(plan.table, plan.load_columns));
+    auto t0 = std::chrono::steady_clock::now();
+    size_t ignored = 0;
+    CREDO_ASSIGN_OR_RETURN(auto columns,
+                           features_internal::run_table(s.tables, i, std::move(t), client_index, run, &ignored));
+    store.add(columns);
+    if (report) {
+      report->ignored_rows.emplace_back(plan.statement.name, ignored);
+      report->seconds_per_table.emplace_back(
+          "features " + plan.statement.name,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+  }
+
+  // Transpose the float columns into the row-major matrix, block by block, freeing as it goes.
+  FeatureMatrix matrix(store.infos, n);
+  for (size_t r = 0; r < n; ++r) matrix.set_client(r, ids[r], targets[r], r >= n_train);
+  const size_t f_count = store.values.size();
+  constexpr size_t kBlock = 64;
+  for (size_t f0 = 0; f0 < f_count; f0 += kBlock) {
+    size_t f1 = std::min(f_count, f0 + kBlock);
+    parallel_for((n + 4095) / 4096, options.threads, [&](size_t b) {
+      size_t r0 = b * 4096, r1 = std::min(n, r0 + 4096);
+      for (size_t r = r0; r < r1; ++r) {
+        float* row = matrix.row(r);
+        for (size_t f = f0; f < f1; ++f) row[f] = store.values[f][r];
+      }
+    });
+    for (size_t f = f0; f < f1; ++f) store.values[f] = {};
+  }
+  features_ = store.infos;
+  fitted_ = true;
+  matrix.metadata() = metadata();
+  if (report) report->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return matrix;
+}
+
+StatusOr<std::vector<double>> FeaturePipeline::compute_client(const ClientRows& rows, int training_fold) const {
+  if (!fitted_) return Status::FailedPrecondition("the feature pipeline has not been fitted (build features first)");
+  const State& s = *state_;
+  if (rows.application.num_rows() != 1)
+    return Status::InvalidArgument("expected exactly one application row, got " +
+                                   std::to_string(rows.application.num_rows()));
+  ClientTables tables(rows);
+  FittedState& fitted = const_cast<FittedState&>(s.fitted);  // read only: fit = false
+  features_internal::RunContext run{&fitted, false, training_fold, 1, &tables};
+  const TablePlan& app_plan = s.tables[static_cast<size_t>(s.application)];
+  CREDO_ASSIGN_OR_RETURN(const Column* id_column, rows.application.get("SK_ID_CURR"));
+  std::vector<int64_t> ids = {id_column->int64s()[0]};
+  KeyIndex client_index(ids);
+  std::vector<int> targets = {-1};
+  std::vector<double> vector;
+  vector.reserve(features_.size());
+  auto take = [&](std::vector<FeatureColumn>& columns) {
+    for (auto& c : columns) vector.push_back(c.values[0]);
+  };
+  {
+    CREDO_ASSIGN_OR_RETURN(auto columns, features_internal::run_application(app_plan, rows.application, targets, run));
+    take(columns);
+  }
+  for (size_t i = 0; i < s.tables.size(); ++i) {
+    const TablePlan& plan = s.tables[i];
+    if (plan.is_application || plan.is_child) continue;
+    CREDO_ASSIGN_OR_RETURN(Table t, tables.load(plan.table, plan.load_columns));
+    size_t ignored = 0;
+    CREDO_ASSIGN_OR_RETURN(auto columns, features_internal::run_table(s.tables, i, std::move(t), client_index, run, &ignored));
+    take(columns);
+  }
+  if (vector.size() != features_.size())
+    return Status::Internal("online features: " + std::to_string(vector.size()) + " values for " +
+                            std::to_string(features_.size()) + " features");
+  return vector;
+}
+
+}  // namespace credo

@@ -1,0 +1,603 @@
+// The per-table work of the feature pipeline (see table_features.h).
+#include "credo/features/table_features.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "credo/base/parallel.h"
+#include "credo/base/random.h"
+
+namespace credo::features_internal {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A level as it appears in a feature name: letters, digits and single underscores.
+std::string name_part(const std::string& level) {
+  std::string out;
+  for (char c : level) {
+    bool keep = std::isalnum(static_cast<unsigned char>(c));
+    if (keep) out.push_back(c);
+    else if (!out.empty() && out.back() != '_') out.push_back('_');
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out.empty() ? "EMPTY" : out;
+}
+
+std::string join_name(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (p.empty()) continue;
+    if (!out.empty()) out += "_";
+    out += p;
+  }
+  return out;
+}
+
+std::string lower_first(std::string s) {
+  if (s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && std::islower(static_cast<unsigned char>(s[1])))
+    s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+bool matches(const std::string& pattern, const std::string& name) {
+  size_t star = pattern.find('*');
+  if (star == std::string::npos) return pattern == name;
+  std::string head = pattern.substr(0, star), tail = pattern.substr(star + 1);
+  return name.size() >= head.size() + tail.size() && name.compare(0, head.size(), head) == 0 &&
+         name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+Status spec_error(const FeatureSpec& spec, int line, const std::string& what) {
+  return Status::InvalidArgument(spec.source + ":" + std::to_string(line) + ": " + what);
+}
+
+// Numbers of a column as doubles (NaN = missing), whatever its numeric type.
+LargeVector<double> as_doubles(const Column& c) {
+  LargeVector<double> v(c.size());
+  if (c.type() == ColumnType::kDouble) {
+    std::copy(c.doubles().begin(), c.doubles().end(), v.begin());
+  } else if (c.type() == ColumnType::kInt64) {
+    for (size_t r = 0; r < v.size(); ++r) v[r] = c.as_double(r);
+  } else {
+    for (size_t r = 0; r < v.size(); ++r) v[r] = c.codes()[r] < 0 ? kNaN : c.codes()[r];
+  }
+  return v;
+}
+
+// The levels of a text column, fitted on the batch data (most frequent first), or restored.
+StatusOr<const std::vector<std::string>*> levels_for(RunContext& ctx, const std::string& key, const Column& column) {
+  auto it = ctx.fitted->levels.find(key);
+  if (it != ctx.fitted->levels.end()) return &it->second;
+  if (!ctx.fit) return Status::FailedPrecondition("no fitted levels for " + key + " (rebuild the features)");
+  std::vector<size_t> counts(column.dictionary().size(), 0);
+  for (int32_t c : column.codes())
+    if (c >= 0) ++counts[static_cast<size_t>(c)];
+  std::vector<size_t> order;
+  for (size_t i = 0; i < counts.size(); ++i)
+    if (counts[i] > 0) order.push_back(i);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return counts[a] != counts[b] ? counts[a] > counts[b] : column.dictionary()[a] < column.dictionary()[b];
+  });
+  if (order.size() > kMaxLevels) order.resize(kMaxLevels);
+  std::vector<std::string> levels;
+  for (size_t i : order) levels.push_back(column.dictionary()[i]);
+  return &ctx.fitted->levels.emplace(key, std::move(levels)).first->second;
+}
+
+// Maps the column's dictionary codes to positions in `levels` (-1 when not among them).
+std::vector<int32_t> level_map(const Column& column, const std::vector<std::string>& levels) {
+  std::vector<int32_t> map(column.dictionary().size(), -1);
+  for (size_t c = 0; c < map.size(); ++c) {
+    auto it = std::find(levels.begin(), levels.end(), column.dictionary()[c]);
+    if (it != levels.end()) map[c] = static_cast<int32_t>(it - levels.begin());
+  }
+  return map;
+}
+
+Status apply_missing_rules(const std::vector<MissingStatement>& rules, Table& t) {
+  for (const auto& rule : rules) {
+    for (size_t i = 0; i < t.num_columns(); ++i) {
+      const Column& c = t.column(i);
+      if (rule.column != "*" && rule.column != c.name()) continue;
+      if (rule.text) {
+        if (c.type() != ColumnType::kCategorical) continue;
+        auto& dict = c.dictionary();
+        auto level = std::find(dict.begin(), dict.end(), rule.value);
+        if (level == dict.end()) continue;
+        auto code = static_cast<int32_t>(level - dict.begin());
+        LargeVector<int32_t> codes(c.codes().begin(), c.codes().end());
+        for (int32_t& x : codes)
+          if (x == code) x = -1;
+        CREDO_RETURN_IF_ERROR(t.set_column(Column::Categorical(c.name(), std::move(codes), dict)));
+      } else {
+        double value = std::strtod(rule.value.c_str(), nullptr);
+        if (c.type() == ColumnType::kCategorical) continue;
+        LargeVector<double> values = as_doubles(c);
+        for (double& x : values)
+          if (x == value) x = kNaN;
+        CREDO_RETURN_IF_ERROR(t.set_column(Column::Double(c.name(), std::move(values))));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// Words for a column: its derive description, the description of a joined feature, the
+// official dictionary's, or its name.
+struct Words {
+  std::map<std::string, std::string> of_column;
+  std::string phrase(const std::string& column) const {
+    auto it = of_column.find(column);
+    return lower_first(it != of_column.end() && !it->second.empty() ? it->second : column);
+  }
+};
+
+Words words_for(const TablePlan& plan, HcTable doc_table) {
+  Words w;
+  for (const auto& doc : homecredit_dictionary())
+    if (doc.table == doc_table) w.of_column[doc.column] = doc.description;
+  for (const auto& d : plan.statement.derived) w.of_column[d.name] = d.description;
+  return w;
+}
+
+std::string aggregation_words(Aggregation a) {
+  switch (a) {
+    case Aggregation::kMin: return "Smallest";
+    case Aggregation::kMax: return "Largest";
+    case Aggregation::kMean: return "Average";
+    case Aggregation::kSum: return "Total";
+    case Aggregation::kVar: return "Variance of";
+    case Aggregation::kCount: return "Number of known values of";
+    case Aggregation::kNunique: return "Number of distinct";
+    case Aggregation::kShare: return "Share of";
+  }
+  return "";
+}
+
+std::string over(const std::string& filter_words, const std::string& table_words) {
+  return join_name({}) + (filter_words.empty() ? table_words : filter_words + " " + table_words);
+}
+
+}  // namespace
+
+int fold_of(int64_t client_id, uint64_t seed) {
+  return static_cast<int>(mix64(seed ^ mix64(static_cast<uint64_t>(client_id))) % kTargetFolds);
+}
+
+StatusOr<std::vector<TablePlan>> plan_tables(const FeatureSpec& spec) {
+  std::vector<TablePlan> plans;
+  for (const auto& st : spec.tables) {
+    TablePlan plan;
+    plan.statement = st;
+    Schema schema;
+    if (st.name == "application") {
+      plan.is_application = true;
+      if (!st.key.empty()) return spec_error(spec, st.line, "table application has one row per client: no 'by'");
+      schema = homecredit_schema(HcTable::kApplicationTest);
+    } else {
+      const HcTableInfo* info = find_homecredit_table(st.name);
+      if (info == nullptr || info->id == HcTable::kApplicationTrain || info->id == HcTable::kApplicationTest)
+        return spec_error(spec, st.line,
+                          "unknown table '" + st.name +
+                              "' (expected application, bureau, bureau_balance, previous_application, "
+                              "POS_CASH_balance, installments_payments or credit_card_balance)");
+      plan.table = info->id;
+      schema = homecredit_schema(info->id);
+      if (st.key.empty()) return spec_error(spec, st.line, "table " + st.name + " needs 'by KEY' to group its rows");
+      const ColumnSpec* key = schema.find(st.key);
+      if (key == nullptr || key->type != ColumnType::kInt64)
+        return spec_error(spec, st.line, "'" + st.key + "' is not an id column of " + st.name);
+    }
+    std::set<std::string> load;
+    if (plan.is_application) {
+      for (const auto& c : schema.columns) load.insert(c.name);
+    } else {
+      load.insert(st.key);
+    }
+    // Joined tables: declared before, grouped by a column of this table.
+    std::set<std::string> joined_names;  // columns that joins may add (known once fitted)
+    for (const auto& child_name : st.joins) {
+      size_t j = 0;
+      while (j < plans.size() && plans[j].statement.name != child_name) ++j;
+      TablePlan& child = plans[j];
+      if (child.is_application) return spec_error(spec, st.line, "the application table cannot be joined");
+      if (child.is_child)
+        return spec_error(spec, st.line, "table " + child_name + " is already joined by another table");
+      if (schema.find(child.statement.key) == nullptr)
+        return spec_error(spec, st.line,
+                          "join " + child_name + ": " + st.name + " has no column " + child.statement.key);
+      child.is_child = true;
+      plan.children.push_back(j);
+      load.insert(child.statement.key);
+    }
+    std::set<std::string> known;  // columns available to expressions, in order of definition
+    for (const auto& c : schema.columns) known.insert(c.name);
+    auto need = [&](const std::string& column, int line) -> Status {
+      if (schema.find(column)) {
+        load.insert(column);
+        return Status::Ok();
+      }
+      if (known.count(column) || !plan.children.empty()) return Status::Ok();
+      return spec_error(spec, line, "table " + st.name + " has no column '" + column + "'");
+    };
+    for (const auto& m : st.missing)
+      if (m.column != "*" && schema.find(m.column) == nullptr)
+        return spec_error(spec, m.line, "table " + st.name + " has no column '" + m.column + "'");
+    for (const auto& d : st.derived) {
+      auto e = Expression::parse(d.expression);
+      if (!e.ok()) return spec_error(spec, d.line, "derive " + d.name + ": " + e.status().message());
+      for (const auto& c : e->columns()) CREDO_RETURN_IF_ERROR(need(c, d.line));
+      if (known.count(d.name)) return spec_error(spec, d.line, "column '" + d.name + "' already exists in " + st.name);
+      known.insert(d.name);
+      plan.derived.push_back(std::move(*e));
+    }
+    auto check_aggregates = [&](const std::vector<AggregateStatement>& aggregates) -> Status {
+      for (const auto& a : aggregates) {
+        for (const auto& column : a.columns) {
+          if (column.find('*') != std::string::npos) {
+            for (const auto& c : schema.columns)
+              if (matches(column, c.name)) load.insert(c.name);
+            continue;
+          }
+          CREDO_RETURN_IF_ERROR(need(column, a.line));
+          const ColumnSpec* c = schema.find(column);
+          if (c == nullptr) continue;
+          for (Aggregation g : a.aggregations) {
+            bool text = c->type == ColumnType::kCategorical;
+            if (text && g != Aggregation::kShare && g != Aggregation::kCount && g != Aggregation::kNunique)
+              return spec_error(spec, a.line, "'" + column + "' is text: only share, count and nunique apply to it");
+            if (!text && g == Aggregation::kShare)
+              return spec_error(spec, a.line, "'" + column + "' is a number: share applies to text columns");
+          }
+        }
+      }
+      return Status::Ok();
+    };
+    CREDO_RETURN_IF_ERROR(check_aggregates(st.aggregates));
+    for (const auto& f : st.filters) {
+      auto e = Expression::parse(f.expression);
+      if (!e.ok()) return spec_error(spec, f.line, "filter " + f.name + ": " + e.status().message());
+      for (const auto& c : e->columns()) CREDO_RETURN_IF_ERROR(need(c, f.line));
+      plan.filters.push_back(std::move(*e));
+      CREDO_RETURN_IF_ERROR(check_aggregates(f.aggregates));
+    }
+    for (const auto& enc : st.encodings) {
+      if (!plan.is_application) return spec_error(spec, enc.line, "encode applies to the application table only");
+      for (const auto& c : enc.columns) {
+        if (c == "*") continue;
+        const ColumnSpec* col = schema.find(c);
+        if (col == nullptr) return spec_error(spec, enc.line, "table application has no column '" + c + "'");
+        if (col->type != ColumnType::kCategorical)
+          return spec_error(spec, enc.line, "'" + c + "' is a number: encode applies to text columns");
+      }
+    }
+    // Keep the file's column order for the reader.
+    for (const auto& c : schema.columns)
+      if (load.count(c.name)) plan.load_columns.push_back(c.name);
+    if (load.count("TARGET") || std::find(st.joins.begin(), st.joins.end(), "TARGET") != st.joins.end())
+      return spec_error(spec, st.line, "TARGET cannot be an input of features");
+    plans.push_back(std::move(plan));
+  }
+  // TARGET must never flow into a feature except through out-of-fold target encoding.
+  for (const auto& p : plans) {
+    for (const auto& e : p.derived)
+      for (const auto& c : e.columns())
+        if (c == "TARGET") return spec_error(spec, p.statement.line, "a derived column reads TARGET: that is leakage");
+    for (const auto& e : p.filters)
+      for (const auto& c : e.columns())
+        if (c == "TARGET") return spec_error(spec, p.statement.line, "a filter reads TARGET: that is leakage");
+  }
+  return plans;
+}
+
+namespace {
+
+// One aggregation job over one column and one row set, with its outputs allocated.
+struct AggregateTask {
+  const Grouping* grouping;
+  const Column* column;
+  std::vector<Aggregation> kinds;            // numeric kinds (no share)
+  std::vector<int32_t> level_of_code;        // share: dictionary code -> level
+  size_t n_levels = 0;
+  bool count_rows = false;
+  std::vector<size_t> outputs;               // indices into the result columns
+};
+
+}  // namespace
+
+StatusOr<std::vector<FeatureColumn>> run_table(const std::vector<TablePlan>& plans, size_t index, Table t,
+                                               const KeyIndex& groups, RunContext& ctx, size_t* ignored_rows) {
+  const TablePlan& plan = plans[index];
+  const TableStatement& st = plan.statement;
+  Words words = words_for(plan, plan.table);
+  // 1. Tables joined by this one: their features per row of this table become its columns.
+  for (size_t child_index : plan.children) {
+    const TablePlan& child = plans[child_index];
+    CREDO_ASSIGN_OR_RETURN(Table rows, ctx.loader->load(child.table, child.load_columns));
+    CREDO_ASSIGN_OR_RETURN(const Column* key, t.get(child.statement.key));
+    std::vector<int64_t> ids(key->int64s().begin(), key->int64s().end());
+    KeyIndex parent_rows(ids);
+    size_t ignored = 0;
+    CREDO_ASSIGN_OR_RETURN(auto columns, run_table(plans, child_index, std::move(rows), parent_rows, ctx, &ignored));
+    for (auto& c : columns) {
+      if (t.find(c.info.name))
+        return Status::InvalidArgument("join " + child.statement.name + " adds column " + c.info.name + ", which " +
+                                       st.name + " already has");
+      words.of_column[c.info.name] = c.info.description;
+      CREDO_RETURN_IF_ERROR(t.add_column(Column::Double(c.info.name, std::move(c.values))));
+    }
+  }
+  // 2. Cleaning and derived columns.
+  CREDO_RETURN_IF_ERROR(apply_missing_rules(st.missing, t));
+  for (size_t k = 0; k < plan.derived.size(); ++k) {
+    CREDO_ASSIGN_OR_RETURN(auto values, plan.derived[k].evaluate(t));
+    CREDO_RETURN_IF_ERROR(t.set_column(Column::Double(st.derived[k].name, std::move(values))));
+  }
+  // 3. Row groups, without and with each filter.
+  CREDO_ASSIGN_OR_RETURN(const Column* key, t.get(st.key));
+  std::vector<uint8_t> key_missing(key->size());
+  for (size_t r = 0; r < key->size(); ++r) key_missing[r] = key->is_missing(r);
+  std::vector<Grouping> groupings;
+  groupings.push_back(group_rows(key->int64s(), key_missing, groups));
+  if (ignored_rows) *ignored_rows = groupings[0].ignored_rows;
+  for (size_t f = 0; f < plan.filters.size(); ++f) {
+    CREDO_ASSIGN_OR_RETURN(auto keep, plan.filters[f].evaluate(t));
+    groupings.push_back(filter_grouping(groupings[0], keep));
+  }
+  // 4. The features, in spec order; the numeric work runs in parallel afterwards.
+  std::vector<FeatureColumn> out;
+  std::vector<AggregateTask> tasks;
+  auto add_output = [&](AggregateTask& task, FeatureInfo info) {
+    task.outputs.push_back(out.size());
+    out.push_back({std::move(info), LargeVector<double>(groups.size())});
+  };
+  for (size_t set = 0; set <= plan.filters.size(); ++set) {
+    const std::string filter = set == 0 ? "" : st.filters[set - 1].name;
+    const std::string filter_words = set == 0 ? "" : st.filters[set - 1].words;
+    bool count = set == 0 ? st.count : st.filters[set - 1].count;
+    const auto& aggregates = set == 0 ? st.aggregates : st.filters[set - 1].aggregates;
+    const Grouping* grouping = &groupings[set];
+    if (count) {
+      AggregateTask task{grouping, nullptr, {}, {}, 0, true, {}};
+      add_output(task, {join_name({st.prefix, filter, "COUNT"}), st.name, filter, "count", "",
+                        "Number of " + over(filter_words, st.words)});
+      tasks.push_back(std::move(task));
+    }
+    for (const auto& a : aggregates) {
+      std::vector<const Column*> columns;
+      for (const auto& pattern : a.columns) {
+        size_t before = columns.size();
+        for (const auto& c : t.columns())
+          if (matches(pattern, c.name())) columns.push_back(&c);
+        if (columns.size() == before && pattern.find('*') == std::string::npos)
+          return Status::InvalidArgument(std::to_string(a.line) + ": table " + st.name + " has no column '" + pattern + "'");
+      }
+      for (const Column* c : columns) {
+        AggregateTask task{grouping, c, {}, {}, 0, false, {}};
+        bool text = c->type() == ColumnType::kCategorical;
+        std::string phrase = words.phrase(c->name());
+        for (Aggregation g : a.aggregations) {
+          if (g == Aggregation::kShare) {
+            if (!text) return Status::InvalidArgument(std::to_string(a.line) + ": '" + c->name() + "' is a number: share applies to text columns");
+            CREDO_ASSIGN_OR_RETURN(const auto* levels, levels_for(ctx, st.name + "." + c->name(), *c));
+            task.level_of_code = level_map(*c, *levels);
+            task.n_levels = levels->size();
+            for (const auto& level : *levels) {
+              add_output(task, {join_name({st.prefix, filter, c->name(), name_part(level), "SHARE"}), st.name, filter,
+                                "share:" + level, c->name(),
+                                "Share of " + over(filter_words, st.words) + " where " + phrase + " is " + level});
+            }
+          } else {
+            if (text && g != Aggregation::kCount && g != Aggregation::kNunique)
+              return Status::InvalidArgument(std::to_string(a.line) + ": '" + c->name() + "' is text: only share, count and nunique apply to it");
+            task.kinds.push_back(g);
+          }
+        }
+        // Numeric outputs come after the shares of the same task (the task fills shares first).
+        for (Aggregation g : task.kinds) {
+          add_output(task, {join_name({st.prefix, filter, c->name(), upper(aggregation_name(g))}), st.name, filter,
+                            aggregation_name(g), c->name(),
+                            aggregation_words(g) + " " + phrase + " over " + over(filter_words, st.words)});
+        }
+        tasks.push_back(std::move(task));
+      }
+    }
+  }
+  parallel_for(tasks.size(), ctx.threads, [&](size_t i) {
+    const AggregateTask& task = tasks[i];
+    std::vector<double*> outputs;
+    for (size_t o : task.outputs) outputs.push_back(out[o].values.data());
+    if (task.count_rows) {
+      count_rows(*task.grouping, outputs[0]);
+      return;
+    }
+    size_t next = 0;
+    if (task.n_levels > 0) {
+      aggregate_shares(task.column->codes(), task.level_of_code, task.n_levels, *task.grouping,
+                       std::span<double* const>(outputs.data(), task.n_levels));
+      next = task.n_levels;
+    }
+    if (!task.kinds.empty()) {
+      LargeVector<double> values = as_doubles(*task.column);
+      aggregate_numeric(values, *task.grouping, task.kinds,
+                        std::span<double* const>(outputs.data() + next, task.kinds.size()));
+    }
+  });
+  return out;
+}
+
+StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Table t, const std::vector<int>& targets,
+                                                     RunContext& ctx) {
+  const TableStatement& st = plan.statement;
+  Words words = words_for(plan, HcTable::kApplicationTrain);
+  CREDO_RETURN_IF_ERROR(apply_missing_rules(st.missing, t));
+  for (size_t k = 0; k < plan.derived.size(); ++k) {
+    CREDO_ASSIGN_OR_RETURN(auto values, plan.derived[k].evaluate(t));
+    CREDO_RETURN_IF_ERROR(t.set_column(Column::Double(st.derived[k].name, std::move(values))));
+  }
+  const size_t n = t.num_rows();
+  std::vector<FeatureColumn> out;
+  // Numbers pass through (ids and the target never do).
+  for (const auto& c : t.columns()) {
+    if (c.type() == ColumnType::kCategorical || c.name() == "SK_ID_CURR" || c.name() == "TARGET") continue;
+    out.push_back({{c.name(), "application", "", "", c.name(), words.phrase(c.name())}, as_doubles(c)});
+    if (!out.back().info.description.empty())
+      out.back().info.description[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out.back().info.description[0])));
+  }
+  std::set<std::string> encoded;
+  std::vector<std::string> binary, onehot, target;
+  for (const auto& e : st.encodings) {
+    for (const auto& c : e.columns) {
+      if (c == "*") continue;
+      (e.kind == EncodeStatement::kBinary ? binary : e.kind == EncodeStatement::kTarget ? target : onehot).push_back(c);
+      encoded.insert(c);
+    }
+  }
+  for (const auto& e : st.encodings) {
+    if (e.kind != EncodeStatement::kOneHot || std::find(e.columns.begin(), e.columns.end(), "*") == e.columns.end())
+      continue;
+    for (const auto& c : t.columns())
+      if (c.type() == ColumnType::kCategorical && !encoded.count(c.name())) onehot.push_back(c.name());
+  }
+  for (const auto& name : binary) {
+    CREDO_ASSIGN_OR_RETURN(const Column* c, t.get(name));
+    CREDO_ASSIGN_OR_RETURN(const auto* levels, levels_for(ctx, "application." + name, *c));
+    if (levels->size() > 2)
+      return Status::InvalidArgument("encode binary " + name + ": the column has " + std::to_string(levels->size()) +
+                                     " levels; use onehot");
+    auto map = level_map(*c, *levels);
+    LargeVector<double> values(n);
+    for (size_t r = 0; r < n; ++r) values[r] = c->codes()[r] < 0 ? kNaN : map[static_cast<size_t>(c->codes()[r])];
+    std::string meaning = levels->size() == 2 ? ": 1 if " + (*levels)[1] + ", 0 if " + (*levels)[0] : "";
+    out.push_back({{name, "application", "", "binary", name, words.of_column[name] + meaning}, std::move(values)});
+  }
+  for (const auto& name : onehot) {
+    CREDO_ASSIGN_OR_RETURN(const Column* c, t.get(name));
+    CREDO_ASSIGN_OR_RETURN(const auto* levels, levels_for(ctx, "application." + name, *c));
+    auto map = level_map(*c, *levels);
+    for (size_t j = 0; j < levels->size(); ++j) {
+      LargeVector<double> values(n);
+      for (size_t r = 0; r < n; ++r) {
+        int32_t code = c->codes()[r];
+        values[r] = code >= 0 && map[static_cast<size_t>(code)] == static_cast<int32_t>(j) ? 1.0 : 0.0;
+      }
+      out.push_back({{join_name({name, name_part((*levels)[j])}), "application", "", "onehot:" + (*levels)[j], name,
+                      lower_first(words.of_column[name]) + " is " + (*levels)[j]},
+                     std::move(values)});
+      out.back().info.description[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out.back().info.description[0])));
+    }
+  }
+  CREDO_ASSIGN_OR_RETURN(const Column* id_column, t.get("SK_ID_CURR"));
+  for (const auto& name : target) {
+    CREDO_ASSIGN_OR_RETURN(const Column* c, t.get(name));
+    auto level_text = [&](size_t r) { return std::string(c->category(r)); };  // "" = missing
+    if (ctx.fit) {
+      // Counts per level, overall and per fold, from the training clients only.
+      std::map<std::string, std::array<double, 2 * kTargetFolds>> stats;  // per fold: n, defaults
+      std::array<double, 2 * kTargetFolds> totals{};
+      for (size_t r = 0; r < n; ++r) {
+        if (targets[r] < 0) continue;
+        int fold = fold_of(id_column->int64s()[r], ctx.fitted->seed);
+        auto& s = stats[level_text(r)];
+        s[2 * fold] += 1;
+        s[2 * fold + 1] += targets[r];
+        totals[2 * fold] += 1;
+        totals[2 * fold + 1] += targets[r];
+      }
+      TargetEncoding enc;
+      auto encode = [](double count, double defaults, double prior) {
+        return (defaults + prior * kTargetSmoothing) / (count + kTargetSmoothing);
+      };
+      double all_n = 0, all_y = 0;
+      for (int f = 0; f < kTargetFolds; ++f) {
+        all_n += totals[2 * f];
+        all_y += totals[2 * f + 1];
+      }
+      enc.prior = all_n > 0 ? all_y / all_n : 0;
+      for (int f = 0; f < kTargetFolds; ++f) {
+        double rest_n = all_n - totals[2 * f], rest_y = all_y - totals[2 * f + 1];
+        enc.fold_prior[static_cast<size_t>(f)] = rest_n > 0 ? rest_y / rest_n : enc.prior;
+      }
+      for (const auto& [level, s] : stats) {
+        double ln = 0, ly = 0;
+        for (int f = 0; f < kTargetFolds; ++f) {
+          ln += s[2 * f];
+          ly += s[2 * f + 1];
+        }
+        enc.full[level] = encode(ln, ly, enc.prior);
+        for (int f = 0; f < kTargetFolds; ++f)
+          enc.folds[static_cast<size_t>(f)][level] =
+              encode(ln - s[2 * f], ly - s[2 * f + 1], enc.fold_prior[static_cast<size_t>(f)]);
+      }
+      ctx.fitted->target[name] = std::move(enc);
+    }
+    auto found = ctx.fitted->target.find(name);
+    if (found == ctx.fitted->target.end())
+      return Status::FailedPrecondition("no fitted target encoding for " + name + " (rebuild the features)");
+    const TargetEncoding& enc = found->second;
+    LargeVector<double> values(n);
+    for (size_t r = 0; r < n; ++r) {
+      int fold = ctx.fit ? (targets[r] >= 0 ? fold_of(id_column->int64s()[r], ctx.fitted->seed) : -1)
+                         : ctx.training_fold;
+      const auto& map = fold >= 0 ? enc.folds[static_cast<size_t>(fold)] : enc.full;
+      double prior = fold >= 0 ? enc.fold_prior[static_cast<size_t>(fold)] : enc.prior;
+      auto it = map.find(level_text(r));
+      values[r] = it == map.end() ? prior : it->second;
+    }
+    out.push_back({{join_name({name, "TARGET_MEAN"}), "application", "", "target_mean", name,
+                    "Default rate of past clients with the same " + lower_first(words.of_column[name]) +
+                        " (out-of-fold, smoothed)"},
+                   std::move(values)});
+  }
+  return out;
+}
+
+nlohmann::json fitted_to_json(const FittedState& fitted) {
+  nlohmann::json j;
+  j["seed"] = fitted.seed;
+  j["levels"] = fitted.levels;
+  for (const auto& [column, enc] : fitted.target) {
+    nlohmann::json e;
+    e["prior"] = enc.prior;
+    e["full"] = enc.full;
+    e["fold_prior"] = enc.fold_prior;
+    e["folds"] = enc.folds;
+    j["target"][column] = e;
+  }
+  return j;
+}
+
+StatusOr<FittedState> fitted_from_json(const nlohmann::json& j) {
+  try {
+    FittedState fitted;
+    fitted.seed = j.at("seed").get<uint64_t>();
+    fitted.levels = j.at("levels").get<std::map<std::string, std::vector<std::string>>>();
+    if (j.contains("target")) {
+      for (const auto& [column, e] : j.at("target").items()) {
+        TargetEncoding enc;
+        enc.prior = e.at("prior").get<double>();
+        enc.full = e.at("full").get<std::map<std::string, double>>();
+        enc.fold_prior = e.at("fold_prior").get<std::array<double, kTargetFolds>>();
+        enc.folds = e.at("folds").get<std::array<std::map<std::string, double>, kTargetFolds>>();
+        fitted.target[column] = std::move(enc);
+      }
+    }
+    return fitted;
+  } catch (const nlohmann::json::exception& e) {
+    return Status::ParseError(std::string("fitted feature state: ") + e.what());
+  }
+}
+
+}  // namespace credo::features_internal

@@ -1,0 +1,92 @@
+// Internal to the feature pipeline: the work done on one table of the spec, shared by the batch
+// build and the online path. A table is cleaned (missing rules), extended (derived columns and
+// the aggregates of the tables it joins), then aggregated per group of its key with and
+// without each filter; the application table is encoded row by row instead.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "credo/base/large_vector.h"
+#include "credo/base/status.h"
+#include "credo/data/homecredit.h"
+#include "credo/data/table.h"
+#include "credo/features/aggregate.h"
+#include "credo/features/expression.h"
+#include "credo/features/feature_matrix.h"
+#include "credo/features/spec.h"
+
+namespace credo::features_internal {
+
+inline constexpr int kTargetFolds = 5;
+inline constexpr size_t kMaxLevels = 64;      // levels kept per text column (the most frequent)
+inline constexpr double kTargetSmoothing = 20;  // prior weight, in clients, of target encodings
+
+struct TablePlan {
+  TableStatement statement;
+  bool is_application = false;
+  bool is_child = false;            // joined by another table
+  HcTable table = HcTable::kApplicationTest;
+  std::vector<size_t> children;     // indices of the tables it joins
+  std::vector<std::string> load_columns;
+  std::vector<Expression> derived;  // parallel to statement.derived
+  std::vector<Expression> filters;  // parallel to statement.filters
+};
+
+struct TargetEncoding {
+  double prior = 0;
+  std::map<std::string, double> full;                        // from every training client
+  std::array<double, kTargetFolds> fold_prior{};
+  std::array<std::map<std::string, double>, kTargetFolds> folds;  // without the fold's clients
+};
+
+struct FittedState {
+  uint64_t seed = 42;
+  std::map<std::string, std::vector<std::string>> levels;  // "bureau.CREDIT_ACTIVE" -> levels
+  std::map<std::string, TargetEncoding> target;            // "ORGANIZATION_TYPE" -> encoding
+};
+
+struct FeatureColumn {
+  FeatureInfo info;
+  LargeVector<double> values;  // one per group (client)
+};
+
+// Where a table's rows come from: the files (batch) or one client's rows (online).
+class TableLoader {
+ public:
+  virtual ~TableLoader() = default;
+  virtual StatusOr<Table> load(HcTable table, const std::vector<std::string>& columns) = 0;
+};
+
+struct RunContext {
+  FittedState* fitted;
+  bool fit;           // batch: learn levels and encodings from the data
+  int training_fold;  // online: the fold of a training client, or -1
+  int threads;
+  TableLoader* loader;
+};
+
+// Checks a spec against the Home Credit schemas and plans each table (columns to read,
+// compiled expressions, joins). Errors name the spec line.
+StatusOr<std::vector<TablePlan>> plan_tables(const FeatureSpec& spec);
+
+// The application features of every row of `t` (one row per client). targets[r] is 0/1 for a
+// training client (used only to fit target encodings) and -1 otherwise.
+StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Table t, const std::vector<int>& targets,
+                                                     RunContext& ctx);
+
+// The features of table plans[index] per group of `groups` (ids of its key column).
+StatusOr<std::vector<FeatureColumn>> run_table(const std::vector<TablePlan>& plans, size_t index, Table t,
+                                               const KeyIndex& groups, RunContext& ctx, size_t* ignored_rows);
+
+// The fold (0..kTargetFolds-1) of a client for out-of-fold target encoding.
+int fold_of(int64_t client_id, uint64_t seed);
+
+nlohmann::json fitted_to_json(const FittedState& fitted);
+StatusOr<FittedState> fitted_from_json(const nlohmann::json& json);
+
+}  // namespace credo::features_internal
