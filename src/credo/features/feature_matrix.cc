@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <thread>
 
 #include "credo/base/parallel.h"
 #include "credo/data/csv_writer.h"
@@ -456,8 +457,16 @@ constexpr size_t kMaxFloatField = 18;
 
 // Writes `v` as append_csv_double writes doubles (shortest round-trip digits, "1.0" not "1"), but
 // with float's shortest digits: 0.1f is "0.1", not the "0.10000000149011612" of its double.
+// Whole numbers under 1e5 (counts, flags, days: many engineered features) take an integer path,
+// about ten times faster than the shortest-float search; below 1e5 to_chars never picks the
+// exponent form, so the text is the same.
 char* put_csv_float(char* out, float v) {
   if (std::isnan(v)) return out;
+  if (std::fabs(v) < 1e5f && v == std::trunc(v) && !(v == 0 && std::signbit(v))) {
+    char* end = std::to_chars(out, out + kMaxFloatField, static_cast<int32_t>(v)).ptr;
+    std::memcpy(end, ".0", 2);
+    return end + 2;
+  }
   char* end = std::to_chars(out, out + kMaxFloatField, v).ptr;
   if (std::isfinite(v) && std::find_if(out, end, [](char c) { return c == '.' || c == 'e'; }) == end) {
     *end++ = '.';
@@ -498,19 +507,28 @@ Status write_feature_matrix_csv(const FeatureMatrix& m, const std::string& path,
 
   AtomicFile file(path);
   file.write(header.data(), header.size());
-  // Blocks of about 1 MB of text, formatted a wave at a time (bounded memory), written in order.
+  // Blocks of about 1 MB of text, formatted a wave at a time (bounded memory) while a writer thread
+  // writes the previous wave in order: formatting is the cost, and writing hides behind it.
   size_t rows_per_block = std::max<size_t>(1, (1u << 20) / (16 + 10 * m.num_features()));
   size_t blocks = (m.num_rows() + rows_per_block - 1) / rows_per_block;
   size_t n_threads = static_cast<size_t>(threads > 0 ? threads : default_thread_count());
-  std::vector<std::string> wave(4 * n_threads);
-  for (size_t first = 0; first < blocks; first += wave.size()) {
+  std::vector<std::string> waves[2];
+  waves[0].resize(2 * n_threads);
+  waves[1].resize(2 * n_threads);
+  std::thread writer;
+  for (size_t first = 0, k = 0; first < blocks; first += waves[0].size(), ++k) {
+    std::vector<std::string>& wave = waves[k % 2];
     size_t count = std::min(wave.size(), blocks - first);
     parallel_for(count, static_cast<int>(n_threads), [&](size_t i) {
       size_t begin = (first + i) * rows_per_block;
       format_rows(m, begin, std::min(m.num_rows(), begin + rows_per_block), wave[i]);
     });
-    for (size_t i = 0; i < count; ++i) file.write(wave[i].data(), wave[i].size());
+    if (writer.joinable()) writer.join();
+    writer = std::thread([&file, &wave, count] {
+      for (size_t i = 0; i < count; ++i) file.write(wave[i].data(), wave[i].size());
+    });
   }
+  if (writer.joinable()) writer.join();
   return file.commit();
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -347,6 +348,47 @@ TEST_F(FeatureMatrixFileTest, CsvExport) {
             "100003,0,train,,-0.0,1.0\n"
             "100001,,test,inf,1e-45,\n"
             "456255,0,train,-3.4028235e+38,1e-07,3.0\n");
+}
+
+// The reference text of a value: float's shortest round-trip digits, ".0" on whole numbers
+// written without an exponent (the convention of append_csv_double).
+std::string reference_text(float v) {
+  if (std::isnan(v)) return "";
+  char buf[32];
+  std::string text(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  if (std::isfinite(v) && text.find_first_of(".e") == std::string::npos) text += ".0";
+  return text;
+}
+
+TEST_F(FeatureMatrixFileTest, CsvNumbersAreShortestFloatText) {
+  // Every whole number of the integer fast path and its edges, then awkward non-integers.
+  std::vector<float> values;
+  for (int i = -100'001; i <= 100'001; ++i) values.push_back(static_cast<float>(i));
+  for (float v : {-0.0f, 1e5f, 1e6f, 123456.0f, 1e10f, 16777217.0f, 0.1f, 1.0f / 3, -2.5e-8f, 3.4028235e38f,
+                  std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(), kNaN})
+    values.push_back(v);
+  const size_t features = 100;
+  values.resize((values.size() + features - 1) / features * features, kNaN);
+  FeatureMatrix m(numbered_features(features), values.size() / features);
+  std::memcpy(m.row(0), values.data(), values.size() * sizeof(float));
+  ASSERT_TRUE(write_feature_matrix_csv(m, path("n.csv")).ok());
+  std::string expected = "SK_ID_CURR,TARGET,SET";
+  for (const auto& f : m.features()) {
+    expected += ',';
+    expected += f.name;
+  }
+  expected += "\n";
+  for (size_t r = 0; r < m.num_rows(); ++r) {
+    expected += "0,,train";
+    for (size_t f = 0; f < features; ++f) {
+      expected += ',';
+      expected += reference_text(m.value(r, f));
+    }
+    expected += "\n";
+  }
+  EXPECT_TRUE(read_bytes(path("n.csv")) == expected);  // (not EXPECT_EQ: a diff of 2 MB is unreadable)
+  EXPECT_EQ(reference_text(1e5f), "1e+05");  // the exponent form appears from 1e5 on
+  EXPECT_EQ(reference_text(99999.0f), "99999.0");
 }
 
 TEST_F(FeatureMatrixFileTest, CsvExportIsTheSameWhateverTheThreadCount) {
