@@ -70,6 +70,13 @@ Status run_features(const FeaturesFlags& flags) {
               matrix.num_rows(), train, matrix.num_rows() - train);
   std::printf("time               %.1f s (build %.1f s), peak memory %.0f MB\n", seconds, build.seconds,
               static_cast<double>(peak_rss_bytes()) / 1e6);
+  std::string steps;
+  for (const auto& [step, s] : build.seconds_per_table) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s%s %.2f s", steps.empty() ? "" : ", ", step.c_str(), s);
+    steps += buf;
+  }
+  std::printf("steps              %s\n", steps.c_str());
   for (const auto& [table, ignored] : build.ignored_rows)
     if (ignored) std::printf("ignored            %zu %s rows whose client is not in the application files\n", ignored, table.c_str());
   std::printf("written            %s, %s%s%s\n", flags.out.c_str(), dictionary_path.c_str(),

@@ -148,6 +148,33 @@ StatusOr<Table> concat_rows(const Table& a, const Table& b, const std::vector<st
   return out;
 }
 
+Table take_rows(const Table& t, const std::vector<size_t>& rows) {
+  Table out;
+  out.set_source(t.source());
+  for (const auto& c : t.columns()) {
+    Column column;
+    if (c.type() == ColumnType::kCategorical) {
+      LargeVector<int32_t> codes;
+      for (size_t r : rows) codes.push_back(c.codes()[r]);
+      column = Column::Categorical(c.name(), std::move(codes), c.dictionary());
+    } else if (c.type() == ColumnType::kDouble) {
+      LargeVector<double> values;
+      for (size_t r : rows) values.push_back(c.doubles()[r]);
+      column = Column::Double(c.name(), std::move(values));
+    } else {
+      LargeVector<int64_t> values;
+      LargeVector<uint8_t> missing;
+      for (size_t r : rows) {
+        values.push_back(c.int64s()[r]);
+        if (c.missing_count()) missing.push_back(c.is_missing(r));
+      }
+      column = Column::Int64(c.name(), std::move(values), std::move(missing));
+    }
+    (void)out.add_column(std::move(column));
+  }
+  return out;
+}
+
 Table empty_table(const Schema& schema) {
   Table t;
   for (const auto& c : schema.columns) {

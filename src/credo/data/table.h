@@ -105,6 +105,9 @@ class Table {
 // Text dictionaries are merged; a whole-number column meeting a decimal one becomes decimal.
 StatusOr<Table> concat_rows(const Table& a, const Table& b, const std::vector<std::string>& names);
 
+// The rows `rows` of `t` (in that order), every column kept with its type and dictionary.
+Table take_rows(const Table& t, const std::vector<size_t>& rows);
+
 // An empty table with the columns of `schema`.
 Table empty_table(const Schema& schema);
 

@@ -1,0 +1,349 @@
+// Pins the feature pipeline: hand-computed aggregations on a few hand-made clients, spec
+// errors with their lines, and the promise that one client's features computed online from its
+// raw rows equal the batch matrix, for more than a thousand generated clients.
+#include "credo/features/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "credo/data/csv_reader.h"
+#include "credo/data/csv_writer.h"
+#include "credo/features/leakage.h"
+#include "credo/synth/synth.h"
+
+namespace credo {
+namespace {
+
+namespace fs = std::filesystem;
+using Row = std::map<std::string, std::string>;
+
+// Writes a Home Credit file with its full Kaggle header; absent fields are empty.
+void write_table(const fs::path& dir, HcTable table, const std::vector<Row>& rows) {
+  const Schema& schema = homecredit_schema(table);
+  std::string text;
+  for (size_t c = 0; c < schema.size(); ++c) text += (c ? "," : "") + schema.columns[c].name;
+  text += "\n";
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < schema.size(); ++c) {
+      if (c) text += ",";
+      auto it = row.find(schema.columns[c].name);
+      if (it != row.end()) append_csv_text(text, it->second);
+    }
+    text += "\n";
+  }
+  std::ofstream(dir / homecredit_table(table).file_name) << text;
+}
+
+StatusOr<FeaturePipeline> compile_text(const std::string& text) {
+  CREDO_ASSIGN_OR_RETURN(FeatureSpec spec, parse_feature_spec(text, "test.spec"));
+  return FeaturePipeline::compile(std::move(spec));
+}
+
+class HandMadeClientsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("credo_feat_hand_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    write_table(dir_, HcTable::kApplicationTrain,
+                {{{"SK_ID_CURR", "100001"}, {"TARGET", "1"}, {"AMT_CREDIT", "1000"}, {"AMT_INCOME_TOTAL", "500"},
+                  {"NAME_CONTRACT_TYPE", "Cash loans"}, {"DAYS_EMPLOYED", "365243"}},
+                 {{"SK_ID_CURR", "100002"}, {"TARGET", "0"}, {"AMT_CREDIT", "300"}, {"AMT_INCOME_TOTAL", "0"},
+                  {"NAME_CONTRACT_TYPE", "Revolving loans"}, {"DAYS_EMPLOYED", "-100"}}});
+    write_table(dir_, HcTable::kApplicationTest,
+                {{{"SK_ID_CURR", "100003"}, {"AMT_CREDIT", "200"}, {"AMT_INCOME_TOTAL", "400"},
+                  {"NAME_CONTRACT_TYPE", "Cash loans"}, {"DAYS_EMPLOYED", "-5"}}});
+    write_table(dir_, HcTable::kBureau,
+                {{{"SK_ID_CURR", "100001"}, {"SK_ID_BUREAU", "1"}, {"CREDIT_ACTIVE", "Active"}, {"AMT_CREDIT_SUM", "100"}},
+                 {{"SK_ID_CURR", "100001"}, {"SK_ID_BUREAU", "2"}, {"CREDIT_ACTIVE", "Closed"}, {"AMT_CREDIT_SUM", "300"}},
+                 {{"SK_ID_CURR", "100001"}, {"SK_ID_BUREAU", "3"}, {"CREDIT_ACTIVE", "Active"}},
+                 {{"SK_ID_CURR", "100003"}, {"SK_ID_BUREAU", "4"}, {"CREDIT_ACTIVE", "Closed"}, {"AMT_CREDIT_SUM", "50"}},
+                 {{"SK_ID_CURR", "999999"}, {"SK_ID_BUREAU", "5"}, {"CREDIT_ACTIVE", "Closed"}, {"AMT_CREDIT_SUM", "7"}}});
+    write_table(dir_, HcTable::kBureauBalance,
+                {{{"SK_ID_BUREAU", "1"}, {"MONTHS_BALANCE", "-2"}, {"STATUS", "0"}},
+                 {{"SK_ID_BUREAU", "1"}, {"MONTHS_BALANCE", "-1"}, {"STATUS", "1"}},
+                 {{"SK_ID_BUREAU", "4"}, {"MONTHS_BALANCE", "-7"}, {"STATUS", "C"}}});
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  float value(const FeatureMatrix& m, int64_t id, const std::string& feature) {
+    int f = m.feature_index(feature);
+    EXPECT_GE(f, 0) << feature;
+    auto row = m.find_row(id);
+    EXPECT_TRUE(row.has_value()) << id;
+    return f < 0 || !row ? NAN : m.value(*row, static_cast<size_t>(f));
+  }
+
+  fs::path dir_;
+};
+
+constexpr const char* kHandSpec = R"(
+table application "the application"
+  missing DAYS_EMPLOYED == 365243
+  derive CREDIT_TO_INCOME "Credit relative to income" = AMT_CREDIT / AMT_INCOME_TOTAL
+  encode onehot NAME_CONTRACT_TYPE
+table bureau_balance by SK_ID_BUREAU "months"
+  aggregate MONTHS_BALANCE : min count
+  aggregate STATUS : share
+table bureau by SK_ID_CURR prefix B "credits"
+  join bureau_balance
+  count
+  aggregate AMT_CREDIT_SUM : min max mean sum var count nunique
+  aggregate CREDIT_ACTIVE : share
+  aggregate MONTHS_BALANCE_MIN : min
+  aggregate STATUS_*_SHARE : mean
+  filter ACTIVE "active" : CREDIT_ACTIVE == 'Active'
+  count
+  aggregate AMT_CREDIT_SUM : sum mean
+)";
+
+TEST_F(HandMadeClientsTest, EveryAggregationAndFilterByHand) {
+  auto pipeline = compile_text(kHandSpec);
+  ASSERT_TRUE(pipeline.ok()) << pipeline.status().to_string();
+  auto source = HomeCreditSource::open(dir_.string());
+  ASSERT_TRUE(source.ok());
+  FeatureBuildOptions options;
+  options.progress = nullptr;
+  FeatureBuildReport report;
+  auto m = pipeline->build(*source, options, &report);
+  ASSERT_TRUE(m.ok()) << m.status().to_string();
+  ASSERT_EQ(m->num_rows(), 3u);
+  EXPECT_EQ(m->id(0), 100001);
+  EXPECT_EQ(m->target(0), 1);
+  EXPECT_EQ(m->target(2), -1);
+  EXPECT_TRUE(m->is_test(2));
+  // Application: cleaning, derived ratio (division by zero is missing), one-hot levels.
+  EXPECT_TRUE(std::isnan(value(*m, 100001, "DAYS_EMPLOYED")));
+  EXPECT_EQ(value(*m, 100002, "DAYS_EMPLOYED"), -100);
+  EXPECT_EQ(value(*m, 100001, "CREDIT_TO_INCOME"), 2);
+  EXPECT_TRUE(std::isnan(value(*m, 100002, "CREDIT_TO_INCOME")));
+  EXPECT_EQ(value(*m, 100003, "NAME_CONTRACT_TYPE_Cash_loans"), 1);
+  EXPECT_EQ(value(*m, 100002, "NAME_CONTRACT_TYPE_Cash_loans"), 0);
+  EXPECT_EQ(value(*m, 100002, "NAME_CONTRACT_TYPE_Revolving_loans"), 1);
+  EXPECT_EQ(m->feature_index("SK_ID_CURR"), -1);  // ids are never features
+  EXPECT_EQ(m->feature_index("TARGET"), -1);
+  // Client 100001: credits of 100, 300 and an unknown amount; two active.
+  EXPECT_EQ(value(*m, 100001, "B_COUNT"), 3);
+  EXPECT_EQ(value(*m, 100001, "B_AMT_CREDIT_SUM_MIN"), 100);
+  EXPECT_EQ(value(*m, 100001, "B_AMT_CREDIT_SUM_MAX"), 300);
+  EXPECT_EQ(value(*m, 100001, "B_AMT_CREDIT_SUM_MEAN"), 200);
+  EXPECT_EQ(value(*m, 100001, "B_AMT_CREDIT_SUM_SUM"), 400);
+  EXPECT_EQ(value(*m, 100001, "B_AMT_CREDIT_SUM_VAR"), 20000);  // ddof = 1
+  EXPECT_EQ(value(*m, 100001, "B_AMT_CREDIT_SUM_COUNT"), 2);
+  EXPECT_EQ(value(*m, 100001, "B_AMT_CREDIT_SUM_NUNIQUE"), 2);
+  EXPECT_FLOAT_EQ(value(*m, 100001, "B_CREDIT_ACTIVE_Active_SHARE"), 2.0f / 3);
+  EXPECT_FLOAT_EQ(value(*m, 100001, "B_CREDIT_ACTIVE_Closed_SHARE"), 1.0f / 3);
+  EXPECT_EQ(value(*m, 100001, "B_ACTIVE_COUNT"), 2);
+  EXPECT_EQ(value(*m, 100001, "B_ACTIVE_AMT_CREDIT_SUM_SUM"), 100);
+  EXPECT_EQ(value(*m, 100001, "B_ACTIVE_AMT_CREDIT_SUM_MEAN"), 100);
+  // Nested: bureau_balance per credit, then per client. Credit 1 has months -2 and -1
+  // (statuses 0 and 1); credits 2 and 3 have no balance rows.
+  EXPECT_EQ(value(*m, 100001, "B_MONTHS_BALANCE_MIN_MIN"), -2);
+  EXPECT_EQ(value(*m, 100001, "B_STATUS_0_SHARE_MEAN"), 0.5f);
+  EXPECT_EQ(value(*m, 100001, "B_STATUS_C_SHARE_MEAN"), 0.0f);
+  EXPECT_EQ(value(*m, 100003, "B_STATUS_C_SHARE_MEAN"), 1.0f);
+  // Client 100002 has no credit at all: everything missing, counts included (as a left join).
+  for (const char* f : {"B_COUNT", "B_AMT_CREDIT_SUM_SUM", "B_CREDIT_ACTIVE_Active_SHARE", "B_ACTIVE_COUNT"})
+    EXPECT_TRUE(std::isnan(value(*m, 100002, f))) << f;
+  // Client 100003: one closed credit of 50: a variance needs two values; no active credit.
+  EXPECT_EQ(value(*m, 100003, "B_AMT_CREDIT_SUM_MEAN"), 50);
+  EXPECT_TRUE(std::isnan(value(*m, 100003, "B_AMT_CREDIT_SUM_VAR")));
+  EXPECT_EQ(value(*m, 100003, "B_CREDIT_ACTIVE_Active_SHARE"), 0);
+  EXPECT_TRUE(std::isnan(value(*m, 100003, "B_ACTIVE_COUNT")));
+  // The row of client 999999 (not an applicant) is ignored and reported.
+  bool reported = false;
+  for (const auto& [table, ignored] : report.ignored_rows) reported |= table == "bureau" && ignored == 1;
+  EXPECT_TRUE(reported);
+}
+
+TEST(FeatureSpecTest, ErrorsNameTheLine) {
+  struct Case {
+    const char* spec;
+    const char* error;
+  } cases[] = {
+      {"aggregate X : mean\n", "test.spec:1: 'aggregate' outside a table"},
+      {"table application\n  frobnicate X\n", "test.spec:2: unknown statement 'frobnicate'"},
+      {"table application\ntable bureau by SK_ID_CURR\n  aggregate AMT_CREDIT_SUM mean\n",
+       "test.spec:3: expected 'aggregate COLUMN... : AGGREGATION...'"},
+      {"table application\ntable bureau by SK_ID_CURR\n  aggregate AMT_CREDIT_SUM : median\n",
+       "test.spec:3: unknown aggregation 'median'"},
+      {"table application\ntable bureau\n  count\n", "test.spec:3: count needs a grouping key"},
+      {"table application\ntable application\n", "test.spec:2: table 'application' is declared twice"},
+      {"table application\ntable bureau by SK_ID_CURR\n  join bureau_balance\n",
+       "test.spec:3: join bureau_balance: declare table bureau_balance before"},
+      {"table application\n  missing DAYS_EMPLOYED == abc\n", "test.spec:2: 'abc' is neither a number nor a quoted text"},
+  };
+  for (const auto& c : cases) {
+    auto spec = parse_feature_spec(c.spec, "test.spec");
+    ASSERT_FALSE(spec.ok()) << c.spec;
+    EXPECT_NE(spec.status().message().find(c.error), std::string::npos)
+        << "got: " << spec.status().message() << "\nwanted: " << c.error;
+  }
+}
+
+TEST(FeatureSpecTest, CompileChecksTablesColumnsAndExpressions) {
+  struct Case {
+    const char* spec;
+    const char* error;
+  } cases[] = {
+      {"table application\ntable bureaux by SK_ID_CURR\n", "test.spec:2: unknown table 'bureaux'"},
+      {"table application\ntable bureau by AMT_CREDIT_SUM\n", "test.spec:2: 'AMT_CREDIT_SUM' is not an id column of bureau"},
+      {"table application\ntable bureau by SK_ID_CURR\n  aggregate AMT_CREDIT_SUMM : mean\n",
+       "test.spec:3: table bureau has no column 'AMT_CREDIT_SUMM'"},
+      {"table application\ntable bureau by SK_ID_CURR\n  derive X = AMT_CREDIT_SUM / (AMT_ANNUITY\n",
+       "test.spec:3: derive X: at character"},
+      {"table application\ntable bureau by SK_ID_CURR\n  aggregate CREDIT_ACTIVE : mean\n",
+       "test.spec:3: 'CREDIT_ACTIVE' is text: only share, count and nunique apply to it"},
+      {"table application\ntable bureau by SK_ID_CURR\n  aggregate AMT_CREDIT_SUM : share\n",
+       "test.spec:3: 'AMT_CREDIT_SUM' is a number: share applies to text columns"},
+      {"table application\n  derive LEAK = TARGET * 2\n", "test.spec:2: table application has no column 'TARGET'"},
+      {"table bureau by SK_ID_CURR\n", "the spec needs a 'table application'"},
+      {"table application\n  encode onehot AMT_CREDIT\n", "test.spec:2: 'AMT_CREDIT' is a number"},
+  };
+  for (const auto& c : cases) {
+    auto p = compile_text(c.spec);
+    ASSERT_FALSE(p.ok()) << c.spec;
+    EXPECT_NE(p.status().message().find(c.error), std::string::npos)
+        << "got: " << p.status().message() << "\nwanted: " << c.error;
+  }
+}
+
+TEST(FeatureSpecTest, DefaultSpecCompiles) {
+  auto p = compile_text(std::string(default_feature_spec_text()));
+  ASSERT_TRUE(p.ok()) << p.status().to_string();
+}
+
+// Generated data, features in batch, then online for more than a thousand clients.
+class GeneratedDataTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(fs::temp_directory_path() / ("credo_feat_gen_" + std::to_string(::getpid())));
+    SynthOptions synth;
+    synth.clients = 3000;
+    synth.seed = 7;
+    synth.out_dir = dir_->string();
+    ASSERT_TRUE(generate_homecredit(synth).ok());
+    auto spec = parse_feature_spec(default_feature_spec_text(), "default.spec");
+    ASSERT_TRUE(spec.ok());
+    auto p = FeaturePipeline::compile(std::move(*spec));
+    ASSERT_TRUE(p.ok()) << p.status().to_string();
+    pipeline_ = new FeaturePipeline(std::move(*p));
+    auto source = HomeCreditSource::open(dir_->string());
+    FeatureBuildOptions options;
+    options.progress = nullptr;
+    auto m = pipeline_->build(*source, options);
+    ASSERT_TRUE(m.ok()) << m.status().to_string();
+    matrix_ = new FeatureMatrix(std::move(*m));
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete matrix_;
+    delete pipeline_;
+    delete dir_;
+  }
+  static fs::path* dir_;
+  static FeaturePipeline* pipeline_;
+  static FeatureMatrix* matrix_;
+};
+fs::path* GeneratedDataTest::dir_ = nullptr;
+FeaturePipeline* GeneratedDataTest::pipeline_ = nullptr;
+FeatureMatrix* GeneratedDataTest::matrix_ = nullptr;
+
+TEST_F(GeneratedDataTest, FeatureCountNamesAndReport) {
+  EXPECT_GE(matrix_->num_features(), 700u);
+  EXPECT_LE(matrix_->num_features(), 900u);
+  EXPECT_EQ(matrix_->num_rows(), 3000u);
+  for (const char* f : {"PAYMENT_RATE", "EXT_SOURCES_MEAN", "BURO_ACTIVE_AMT_CREDIT_SUM_DEBT_MEAN",
+                        "PREV_REFUSED_COUNT", "INSTAL_DPD_MAX", "CC_UTILISATION_MEAN", "POS_SK_DPD_MAX",
+                        "ORGANIZATION_TYPE_TARGET_MEAN", "BURO_MONTHS_BALANCE_COUNT_SUM"})
+    EXPECT_GE(matrix_->feature_index(f), 0) << f;
+  for (const auto& info : matrix_->features()) EXPECT_FALSE(info.description.empty()) << info.name;
+  // No feature is constant or always missing without the report saying so.
+  LeakageReport report = check_leakage(*matrix_);
+  EXPECT_TRUE(leakage_status(report).ok());
+  EXPECT_TRUE(report.high_auc.empty());
+  for (size_t f = 0; f < matrix_->num_features(); ++f) {
+    std::set<float> values;
+    for (size_t r = 0; r < matrix_->num_rows() && values.size() < 2; ++r)
+      if (!std::isnan(matrix_->value(r, f))) values.insert(matrix_->value(r, f));
+    const std::string& name = matrix_->features()[f].name;
+    bool listed = std::count(report.constant.begin(), report.constant.end(), name) +
+                  std::count(report.all_missing.begin(), report.all_missing.end(), name);
+    EXPECT_EQ(values.size() < 2, listed) << name;
+  }
+}
+
+TEST_F(GeneratedDataTest, OnlineFeaturesEqualTheBatchMatrix) {
+  // Every table in memory, then each client's own rows picked out, as the service will get them.
+  std::array<Table, kHcTableCount> tables;
+  for (const auto& info : homecredit_tables()) {
+    CsvReadOptions options;
+    options.schema = &homecredit_schema(info.id);
+    auto t = read_csv_file((*dir_ / info.file_name).string(), options);
+    ASSERT_TRUE(t.ok());
+    tables[static_cast<size_t>(info.id)] = std::move(*t);
+  }
+  auto rows_of = [&](HcTable t, const std::string& key, const std::set<int64_t>& ids) {
+    const Table& table = tables[static_cast<size_t>(t)];
+    std::vector<size_t> rows;
+    auto keys = table.find(key)->int64s();
+    for (size_t r = 0; r < keys.size(); ++r)
+      if (ids.count(keys[r])) rows.push_back(r);
+    return take_rows(table, rows);
+  };
+  size_t compared = 0;
+  for (size_t row = 0; row < matrix_->num_rows(); row += 2) {  // 1500 clients, train and test
+    int64_t id = matrix_->id(row);
+    ClientRows client;
+    HcTable app = matrix_->is_test(row) ? HcTable::kApplicationTest : HcTable::kApplicationTrain;
+    client.application = rows_of(app, "SK_ID_CURR", {id});
+    for (HcTable t : {HcTable::kBureau, HcTable::kPreviousApplication, HcTable::kPosCashBalance,
+                      HcTable::kInstallmentsPayments, HcTable::kCreditCardBalance})
+      client.history[static_cast<size_t>(t)] = rows_of(t, "SK_ID_CURR", {id});
+    std::set<int64_t> credits;
+    for (int64_t b : client.history[static_cast<size_t>(HcTable::kBureau)]->find("SK_ID_BUREAU")->int64s())
+      credits.insert(b);
+    client.history[static_cast<size_t>(HcTable::kBureauBalance)] = rows_of(HcTable::kBureauBalance, "SK_ID_BUREAU", credits);
+    int fold = matrix_->is_test(row) ? -1 : pipeline_->training_fold_of(id);
+    auto online = pipeline_->compute_client(client, fold);
+    ASSERT_TRUE(online.ok()) << online.status().to_string();
+    ASSERT_EQ(online->size(), matrix_->num_features());
+    for (size_t f = 0; f < online->size(); ++f) {
+      float batch = matrix_->value(row, f);
+      float now = static_cast<float>((*online)[f]);
+      if (std::isnan(batch)) {
+        ASSERT_TRUE(std::isnan(now)) << id << " " << matrix_->features()[f].name;
+      } else {
+        ASSERT_EQ(now, batch) << id << " " << matrix_->features()[f].name;
+      }
+    }
+    ++compared;
+  }
+  EXPECT_GE(compared, 1000u);
+}
+
+TEST_F(GeneratedDataTest, FittedPipelineSurvivesTheFeatureFile) {
+  auto restored = FeaturePipeline::from_metadata(matrix_->metadata());
+  ASSERT_TRUE(restored.ok()) << restored.status().to_string();
+  ASSERT_EQ(restored->features().size(), matrix_->num_features());
+  EXPECT_EQ(restored->features()[10].name, matrix_->features()[10].name);
+  // A client with no history at all: the application row alone.
+  ClientRows client;
+  CsvReadOptions options;
+  options.schema = &homecredit_schema(HcTable::kApplicationTest);
+  auto test = read_csv_file((*dir_ / "application_test.csv").string(), options);
+  ASSERT_TRUE(test.ok());
+  client.application = take_rows(*test, {0});
+  auto v = restored->compute_client(client);
+  ASSERT_TRUE(v.ok()) << v.status().to_string();
+  int count = matrix_->feature_index("BURO_COUNT");
+  EXPECT_TRUE(std::isnan((*v)[static_cast<size_t>(count)]));
+  int payment_rate = matrix_->feature_index("PAYMENT_RATE");
+  EXPECT_FALSE(std::isnan((*v)[static_cast<size_t>(payment_rate)]));
+}
+
+}  // namespace
+}  // namespace credo
