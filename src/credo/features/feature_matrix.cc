@@ -157,7 +157,10 @@ class FileMapping {
   FileMapping& operator=(const FileMapping&) = delete;
   std::byte* data() const { return data_; }
   size_t size() const { return size_; }
-  void make_writable() { ::mprotect(data_, size_, PROT_READ | PROT_WRITE); }
+  void make_writable() {
+    [[maybe_unused]] int failed = ::mprotect(data_, size_, PROT_READ | PROT_WRITE);
+    assert(failed == 0 && "a private file map can always be made writable");
+  }
 
  private:
   std::byte* data_;
@@ -270,11 +273,13 @@ void FeatureMatrix::build_id_index() const {
   if (rows_ == 0) return;
   auto [lo, hi] = std::minmax_element(ids_, ids_ + rows_);
   // A dense table when the ids cover their range well (Home Credit: 356k ids in 100002..456255).
-  uint64_t span = static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo);
+  // Offsets are computed in uint64_t, where the subtraction cannot overflow.
+  auto offset = [lo = static_cast<uint64_t>(*lo)](int64_t id) { return static_cast<uint64_t>(id) - lo; };
+  uint64_t span = offset(*hi);
   index.min_id = *lo;
   if (span < 4 * static_cast<uint64_t>(rows_) + 1024) {
     index.dense.assign(span + 1, 0);
-    for (size_t r = rows_; r-- > 0;) index.dense[static_cast<uint64_t>(ids_[r]) - static_cast<uint64_t>(*lo)] = static_cast<uint32_t>(r + 1);
+    for (size_t r = rows_; r-- > 0;) index.dense[offset(ids_[r])] = static_cast<uint32_t>(r + 1);  // first row wins
   } else {
     index.sparse.reserve(rows_);
     for (size_t r = 0; r < rows_; ++r) index.sparse.emplace(ids_[r], static_cast<uint32_t>(r));
@@ -405,8 +410,9 @@ StatusOr<FeatureMatrix> read_feature_matrix(const std::string& path) {
     ::close(fd);
     return json_bytes.status();
   }
-  // Read-only and populated at once: the kernel reads the whole file in one pass rather than
-  // faulting page by page later (a private writable map would copy every page when populated).
+  // Read-only, and populated up front so that a cold file is read in one sequential pass and the
+  // service's first lookups do not wait on the disk (populating a private *writable* map would
+  // copy every page, hence make_writable later). With the file in the page cache this costs ms.
   void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
   int map_errno = errno;
   ::close(fd);

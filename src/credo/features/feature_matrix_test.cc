@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <thread>
 
 #include "credo/base/random.h"
 
@@ -157,6 +159,20 @@ TEST(FeatureMatrixTest, FindRowWithUnsortedDenseIds) {
   m.set_client(2, 555, 0, false);
   EXPECT_EQ(m.find_row(555), 2u);
   EXPECT_EQ(m.find_row(100007), std::nullopt);
+}
+
+TEST(FeatureMatrixTest, FirstLookupsFromManyThreadsAgree) {
+  FeatureMatrix m(three_features(), 10'000);
+  for (size_t r = 0; r < m.num_rows(); ++r) m.set_client(r, 456'255 - static_cast<int64_t>(r), 0, false);
+  std::vector<std::thread> threads;
+  std::atomic<size_t> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (size_t r = 0; r < m.num_rows(); ++r) wrong += m.find_row(m.id(r)) != r;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0u);
 }
 
 TEST(FeatureMatrixTest, FindRowWithSparseIds) {
