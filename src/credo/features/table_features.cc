@@ -8,6 +8,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <span>
 
 #include "credo/base/parallel.h"
 #include "credo/base/random.h"
@@ -308,6 +309,7 @@ namespace {
 struct AggregateTask {
   const Grouping* grouping;
   const Column* column;
+  std::span<const double> values;            // the column as numbers (numeric kinds)
   std::vector<Aggregation> kinds;            // numeric kinds (no share)
   std::vector<int32_t> level_of_code;        // share: dictionary code -> level
   size_t n_levels = 0;
@@ -359,6 +361,14 @@ StatusOr<std::vector<FeatureColumn>> run_table(const std::vector<TablePlan>& pla
   // 4. The features, in spec order; the numeric work runs in parallel afterwards.
   std::vector<FeatureColumn> out;
   std::vector<AggregateTask> tasks;
+  // Numbers of each column, converted once (double columns are read in place).
+  std::map<const Column*, LargeVector<double>> converted;
+  auto numbers_of = [&](const Column& c) -> std::span<const double> {
+    if (c.type() == ColumnType::kDouble) return c.doubles();
+    auto it = converted.find(&c);
+    if (it == converted.end()) it = converted.emplace(&c, as_doubles(c)).first;
+    return it->second;
+  };
   auto add_output = [&](AggregateTask& task, FeatureInfo info) {
     task.outputs.push_back(out.size());
     out.push_back({std::move(info), LargeVector<double>(groups.size())});
@@ -370,7 +380,7 @@ StatusOr<std::vector<FeatureColumn>> run_table(const std::vector<TablePlan>& pla
     const auto& aggregates = set == 0 ? st.aggregates : st.filters[set - 1].aggregates;
     const Grouping* grouping = &groupings[set];
     if (count) {
-      AggregateTask task{grouping, nullptr, {}, {}, 0, true, {}};
+      AggregateTask task{grouping, nullptr, {}, {}, {}, 0, true, {}};
       add_output(task, {join_name({st.prefix, filter, "COUNT"}), st.name, filter, "count", "",
                         "Number of " + over(filter_words, st.words)});
       tasks.push_back(std::move(task));
@@ -385,7 +395,7 @@ StatusOr<std::vector<FeatureColumn>> run_table(const std::vector<TablePlan>& pla
           return Status::InvalidArgument(std::to_string(a.line) + ": table " + st.name + " has no column '" + pattern + "'");
       }
       for (const Column* c : columns) {
-        AggregateTask task{grouping, c, {}, {}, 0, false, {}};
+        AggregateTask task{grouping, c, {}, {}, {}, 0, false, {}};
         bool text = c->type() == ColumnType::kCategorical;
         std::string phrase = words.phrase(c->name());
         for (Aggregation g : a.aggregations) {
@@ -405,6 +415,7 @@ StatusOr<std::vector<FeatureColumn>> run_table(const std::vector<TablePlan>& pla
             task.kinds.push_back(g);
           }
         }
+        if (!task.kinds.empty()) task.values = numbers_of(*c);
         // Numeric outputs come after the shares of the same task (the task fills shares first).
         for (Aggregation g : task.kinds) {
           add_output(task, {join_name({st.prefix, filter, c->name(), upper(aggregation_name(g))}), st.name, filter,
@@ -430,8 +441,7 @@ StatusOr<std::vector<FeatureColumn>> run_table(const std::vector<TablePlan>& pla
       next = task.n_levels;
     }
     if (!task.kinds.empty()) {
-      LargeVector<double> values = as_doubles(*task.column);
-      aggregate_numeric(values, *task.grouping, task.kinds,
+      aggregate_numeric(task.values, *task.grouping, task.kinds,
                         std::span<double* const>(outputs.data() + next, task.kinds.size()));
     }
   });
