@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: runs credo's loop end to end. Today the loop is: data (generated with
-# `credo synth`, or the real Kaggle folder / zip given as DATA=...) -> `credo inspect`.
+# `credo synth`, or the real Kaggle folder / zip given as DATA=...) -> `credo inspect` ->
+# `credo features`.
 # usage: demo.sh CREDO_BINARY OUT_DIR CLIENTS [DATA]
 set -euo pipefail
 credo=$1; out=$2; clients=$3; data=${4:-}
@@ -19,4 +20,9 @@ echo "== credo inspect $data"
 sed -n '/^Key relations/q;p' "$out/inspect.txt"
 sed -n '/^Key relations/,/^$/p' "$out/inspect.txt"
 echo
+echo "== credo features --data $data --out $out/features.credo"
+"$credo" features --data "$data" --out "$out/features.credo" --csv "$out/features.csv"
+echo
 echo "Every table and column is described in $out/inspect.txt (JSON: $out/inspect.json)."
+echo "The features: $out/features.csv, in words: $out/features.credo.dictionary.csv,"
+echo "leakage report: $out/features.credo.leakage.txt."

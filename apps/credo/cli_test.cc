@@ -43,7 +43,7 @@ fs::path CliTest::dir_;
 TEST_F(CliTest, HelpListsEveryCommandAndEachCommandHasHelp) {
   CommandRun help = credo("--help");
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* command : {"version", "synth", "inspect"}) {
+  for (const char* command : {"version", "synth", "inspect", "features"}) {
     EXPECT_NE(help.output.find(command), std::string::npos) << command;
     CommandRun sub = credo(std::string(command) + " --help");
     EXPECT_EQ(sub.exit_code, 0) << command;
@@ -80,6 +80,32 @@ TEST_F(CliTest, SynthThenInspectDescribesTheEightTables) {
   CommandRun json = credo("inspect --json " + data + "/bureau.csv");
   ASSERT_EQ(json.exit_code, 0);
   EXPECT_NE(json.output.find("\"name\": \"SK_ID_BUREAU\""), std::string::npos);
+}
+
+TEST_F(CliTest, FeaturesWritesMatrixDictionaryAndLeakageReport) {
+  std::string data = (dir_ / "fdata").string();
+  ASSERT_EQ(credo("synth --clients 800 --seed 5 --quiet --out " + data).exit_code, 0);
+  std::string out = (dir_ / "f.credo").string();
+  CommandRun run = credo("features --quiet --data " + data + " --out " + out + " --csv " + out + ".csv");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("for 800 clients"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("strongest 1"), std::string::npos);
+  for (const char* suffix : {"", ".csv", ".dictionary.csv", ".leakage.txt"})
+    EXPECT_TRUE(fs::exists(out + suffix)) << suffix;
+  std::ifstream header(out + ".csv");
+  std::string first;
+  std::getline(header, first);
+  EXPECT_EQ(first.rfind("SK_ID_CURR,TARGET,SET,", 0), 0u) << first.substr(0, 80);
+
+  // A spec error names the spec file and line; a printed default spec is a valid spec.
+  std::string spec = (dir_ / "bad.spec").string();
+  std::ofstream(spec) << "table application\ntable bureau by SK_ID_CURR\n  aggregate AMT_CREDIT_SUMM : mean\n";
+  CommandRun bad = credo("features --data " + data + " --out " + out + " --spec " + spec);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("bad.spec:3: table bureau has no column 'AMT_CREDIT_SUMM'"), std::string::npos) << bad.output;
+  std::string printed = (dir_ / "default.spec").string();
+  ASSERT_EQ(std::system((std::string(CREDO_BINARY) + " features --print-spec > " + printed).c_str()), 0);
+  EXPECT_EQ(credo("features --quiet --data " + data + " --out " + out + " --spec " + printed).exit_code, 0);
 }
 
 TEST_F(CliTest, BadInputGivesAClearErrorAndNonZeroExit) {
