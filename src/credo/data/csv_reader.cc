@@ -234,6 +234,13 @@ StatusOr<Table> read_csv(ByteSource& source, const CsvReadOptions& options) {
         missing += (missing.empty() ? "" : ", ") + spec.name;
     }
     if (!missing.empty()) return Status::ParseError(source.name() + ":1: missing required column(s): " + missing);
+    if (options.reject_unknown_columns) {
+      std::string unknown;
+      for (const auto& name : names)
+        if (options.schema->find(name) == nullptr) unknown += (unknown.empty() ? "" : ", ") + name;
+      if (!unknown.empty())
+        return Status::ParseError(source.name() + ":1: unexpected column(s) " + unknown + " (not in the expected header)");
+    }
   }
   if (!options.columns.empty()) {
     std::string absent;

@@ -39,6 +39,9 @@ struct CsvReadOptions {
   // Types by column name. Every schema column must be in the header (else an error naming it);
   // header columns not in the schema are read with inferred types.
   const Schema* schema = nullptr;
+  // With a schema: a header column the schema does not know is an error naming it (the Home
+  // Credit files must be exactly the Kaggle ones), instead of a column of inferred type.
+  bool reject_unknown_columns = false;
   // Columns to keep (others are scanned over, costing neither memory nor parsing); empty = all.
   // A listed column absent from the header is an error naming it.
   std::vector<std::string> columns;

@@ -109,6 +109,12 @@ TEST(CsvReaderTest, SchemaGivesTypesAndMissingColumnsAreNamed) {
   EXPECT_EQ((*t->get("AMT"))->type(), ColumnType::kDouble);
   EXPECT_EQ((*t->get("EXTRA"))->type(), ColumnType::kInt64);  // not in the schema: inferred
 
+  options.reject_unknown_columns = true;
+  auto unknown = read_csv_string("SK_ID_CURR,AMT,CODE,EXTRA,MORE\n100002,5,1,7,8\n", "x.csv", options);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().message(), "x.csv:1: unexpected column(s) EXTRA, MORE (not in the expected header)");
+  options.reject_unknown_columns = false;
+
   auto missing = read_csv_string("SK_ID_CURR,AMT\n1,2\n", "x.csv", options);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().message(), "x.csv:1: missing required column(s): CODE");

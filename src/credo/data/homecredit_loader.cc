@@ -46,6 +46,7 @@ StatusOr<Table> load_homecredit_table(const HomeCreditSource& source, HcTable ta
   CsvReadOptions options;
   options.schema = &homecredit_schema(table);
   options.unique_key = std::string(info.unique_key);
+  options.reject_unknown_columns = true;
   options.threads = threads;
   options.progress = bar ? &*bar : nullptr;
   return read_csv(*bytes, options);

@@ -54,8 +54,9 @@ LeakageReport check_leakage(const FeatureMatrix& m, double auc_threshold, size_t
     if (missing[f]) report.all_missing.push_back(info.name);
     if (constant[f]) report.constant.push_back(info.name);
     all.emplace_back(info.name, auc[f]);
-    bool target_source = info.source_column == "TARGET" || info.name.find("TARGET") != std::string::npos;
-    if (target_source && info.aggregation != "target_mean") report.target_lineage.push_back(info.name);
+    bool sanctioned = info.aggregation == "target_mean";  // out-of-fold target encoding
+    if (info.name.find("TARGET") != std::string::npos && !sanctioned) report.target_named.push_back(info.name);
+    if (info.source_column == "TARGET" && !sanctioned) report.target_lineage.push_back(info.name);
   }
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [name, a] : all) {
@@ -81,6 +82,9 @@ std::string render_leakage_report(const LeakageReport& r) {
     std::snprintf(line, sizeof line, "    %-50s %.4f  CHECK: too predictive alone\n", name.c_str(), auc);
     out += line;
   }
+  out += "  features named after TARGET (other than out-of-fold encodings): " +
+         std::to_string(r.target_named.size()) + "\n";
+  for (const auto& n : r.target_named) out += "    " + n + "  CHECK its lineage\n";
   out += "  features computed from TARGET (other than out-of-fold encodings): " +
          std::to_string(r.target_lineage.size()) + "\n";
   for (const auto& n : r.target_lineage) out += "    " + n + "  LEAKAGE\n";

@@ -18,7 +18,8 @@ struct LeakageReport {
   size_t sample_rows = 0;                                 // training rows the AUCs were computed on
   std::vector<std::pair<std::string, double>> high_auc;   // over the threshold, worst first
   std::vector<std::pair<std::string, double>> top_auc;    // the ten strongest features
-  std::vector<std::string> target_lineage;                // fails the build
+  std::vector<std::string> target_named;                  // names mentioning TARGET: listed to check
+  std::vector<std::string> target_lineage;                // computed from TARGET: fails the build
   std::vector<std::string> constant;
   std::vector<std::string> all_missing;
 };

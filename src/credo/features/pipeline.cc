@@ -116,6 +116,7 @@ class FileTables final : public features_internal::TableLoader {
     CsvReadOptions read;
     read.schema = &homecredit_schema(table);
     read.unique_key = std::string(info.unique_key);
+    read.reject_unknown_columns = true;
     read.columns = columns;
     read.threads = options_.threads;
     read.progress = bar ? &*bar : nullptr;

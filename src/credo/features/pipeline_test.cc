@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "credo/data/csv_reader.h"
 #include "credo/data/csv_writer.h"
@@ -323,6 +324,51 @@ TEST_F(GeneratedDataTest, OnlineFeaturesEqualTheBatchMatrix) {
     ++compared;
   }
   EXPECT_GE(compared, 1000u);
+}
+
+TEST_F(GeneratedDataTest, TargetEncodingIsOutOfFold) {
+  // A training client's encoding must not see its own label: recompute each level's smoothed
+  // default rate from the clients of the other folds and compare.
+  int te = matrix_->feature_index("ORGANIZATION_TYPE_TARGET_MEAN");
+  ASSERT_GE(te, 0);
+  CsvReadOptions options;
+  options.schema = &homecredit_schema(HcTable::kApplicationTrain);
+  auto train = read_csv_file((*dir_ / "application_train.csv").string(), options);
+  ASSERT_TRUE(train.ok());
+  const Column* org = train->find("ORGANIZATION_TYPE");
+  const Column* target = train->find("TARGET");
+  const Column* ids = train->find("SK_ID_CURR");
+  std::map<std::pair<int, std::string>, std::pair<double, double>> by_fold;  // (fold, level) -> n, defaults
+  std::array<double, 5> fold_n{}, fold_y{};
+  for (size_t r = 0; r < train->num_rows(); ++r) {
+    int fold = pipeline_->training_fold_of(ids->int64s()[r]);
+    std::string level = org->category(r) == "XNA" ? "" : std::string(org->category(r));
+    auto& s = by_fold[{fold, level}];
+    s.first += 1;
+    s.second += target->int64s()[r];
+    fold_n[fold] += 1;
+    fold_y[fold] += target->int64s()[r];
+  }
+  double all_n = 0, all_y = 0;
+  for (int f = 0; f < 5; ++f) { all_n += fold_n[f]; all_y += fold_y[f]; }
+  size_t checked = 0;
+  for (size_t r = 0; r < train->num_rows(); r += 7) {
+    int fold = pipeline_->training_fold_of(ids->int64s()[r]);
+    std::string level = org->category(r) == "XNA" ? "" : std::string(org->category(r));
+    double n = 0, y = 0;
+    for (int f = 0; f < 5; ++f) {
+      if (f == fold) continue;
+      auto it = by_fold.find({f, level});
+      if (it != by_fold.end()) { n += it->second.first; y += it->second.second; }
+    }
+    double prior = (all_y - fold_y[fold]) / (all_n - fold_n[fold]);
+    double expected = (y + prior * 20) / (n + 20);
+    auto row = matrix_->find_row(ids->int64s()[r]);
+    ASSERT_TRUE(row.has_value());
+    EXPECT_NEAR(matrix_->value(*row, static_cast<size_t>(te)), expected, 1e-6) << ids->int64s()[r];
+    ++checked;
+  }
+  EXPECT_GT(checked, 300u);
 }
 
 TEST_F(GeneratedDataTest, FittedPipelineSurvivesTheFeatureFile) {
