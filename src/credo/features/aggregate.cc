@@ -30,10 +30,12 @@ Grouping group_rows(std::span<const int64_t> keys, std::span<const uint8_t> miss
   Grouping g;
   g.groups = index.size();
   g.group_of_row.resize(keys.size());
+  g.rows_per_group.assign(g.groups, 0);
   for (size_t r = 0; r < keys.size(); ++r) {
     int32_t group = (!missing.empty() && missing[r]) ? -1 : index.find(keys[r]);
     g.group_of_row[r] = group;
-    g.ignored_rows += group < 0;
+    if (group < 0) ++g.ignored_rows;
+    else ++g.rows_per_group[static_cast<size_t>(group)];
   }
   return g;
 }
@@ -42,8 +44,12 @@ Grouping filter_grouping(const Grouping& grouping, std::span<const double> keep)
   Grouping g;
   g.groups = grouping.groups;
   g.group_of_row.resize(grouping.group_of_row.size());
-  for (size_t r = 0; r < g.group_of_row.size(); ++r)
-    g.group_of_row[r] = keep[r] != 0 && !std::isnan(keep[r]) ? grouping.group_of_row[r] : -1;
+  g.rows_per_group.assign(g.groups, 0);
+  for (size_t r = 0; r < g.group_of_row.size(); ++r) {
+    int32_t group = keep[r] != 0 && !std::isnan(keep[r]) ? grouping.group_of_row[r] : -1;
+    g.group_of_row[r] = group;
+    if (group >= 0) ++g.rows_per_group[static_cast<size_t>(group)];
+  }
   return g;
 }
 
@@ -72,7 +78,8 @@ void aggregate_numeric(std::span<const double> values, const Grouping& grouping,
       case Aggregation::kShare: break;  // not numeric: the caller never asks
     }
   }
-  std::vector<uint32_t> rows(groups, 0), count(needs.count ? groups : 0, 0);
+  const auto& rows = grouping.rows_per_group;
+  std::vector<uint32_t> count(needs.count ? groups : 0, 0);
   std::vector<double> sum(needs.sum ? groups : 0, 0.0);
   std::vector<double> lo(needs.min ? groups : 0, std::numeric_limits<double>::infinity());
   std::vector<double> hi(needs.max ? groups : 0, -std::numeric_limits<double>::infinity());
@@ -81,7 +88,6 @@ void aggregate_numeric(std::span<const double> values, const Grouping& grouping,
   for (size_t r = 0; r < values.size(); ++r) {
     int32_t g = group_of[r];
     if (g < 0) continue;
-    ++rows[static_cast<size_t>(g)];
     double v = values[r];
     if (std::isnan(v)) continue;
     size_t gi = static_cast<size_t>(g);
@@ -139,12 +145,11 @@ void aggregate_numeric(std::span<const double> values, const Grouping& grouping,
 void aggregate_shares(std::span<const int32_t> codes, std::span<const int32_t> level_of_code, size_t n_levels,
                       const Grouping& grouping, std::span<double* const> out) {
   const size_t groups = grouping.groups;
-  std::vector<uint32_t> rows(groups, 0);
+  const auto& rows = grouping.rows_per_group;
   for (size_t j = 0; j < n_levels; ++j) std::fill(out[j], out[j] + groups, 0.0);
   for (size_t r = 0; r < codes.size(); ++r) {
     int32_t g = grouping.group_of_row[r];
     if (g < 0) continue;
-    ++rows[static_cast<size_t>(g)];
     int32_t code = codes[r];
     if (code < 0) continue;
     int32_t level = level_of_code[static_cast<size_t>(code)];
@@ -155,11 +160,8 @@ void aggregate_shares(std::span<const int32_t> codes, std::span<const int32_t> l
 }
 
 void count_rows(const Grouping& grouping, double* out) {
-  std::fill(out, out + grouping.groups, 0.0);
-  for (int32_t g : grouping.group_of_row)
-    if (g >= 0) out[g] += 1.0;
   for (size_t g = 0; g < grouping.groups; ++g)
-    if (out[g] == 0) out[g] = kNaN;
+    out[g] = grouping.rows_per_group[g] ? static_cast<double>(grouping.rows_per_group[g]) : kNaN;
 }
 
 }  // namespace credo

@@ -22,21 +22,31 @@ LeakageReport check_leakage(const FeatureMatrix& m, double auc_threshold, size_t
   report.sample_rows = sample.size();
 
   const size_t nf = m.num_features();
-  std::vector<double> auc(nf, 0.5);
-  std::vector<uint8_t> constant(nf, 0), missing(nf, 0);
-  parallel_for(nf, threads, [&](size_t f) {
-    // Constant / missing over every client; AUC over the sample.
-    float first = NAN;
-    bool any = false, varies = false;
-    for (size_t r = 0; r < m.num_rows(); ++r) {
-      float v = m.value(r, f);
+  // Constant / missing over every client, in one pass over the rows (the matrix is row-major).
+  std::vector<float> first(nf, NAN);
+  std::vector<uint8_t> any(nf, 0), varies(nf, 0);
+  for (size_t r = 0; r < m.num_rows(); ++r) {
+    const float* row = m.row(r);
+    for (size_t f = 0; f < nf; ++f) {
+      float v = row[f];
       if (std::isnan(v)) continue;
-      if (!any) { first = v; any = true; }
-      else if (v != first) { varies = true; break; }
+      if (!any[f]) {
+        any[f] = 1;
+        first[f] = v;
+      } else if (v != first[f]) {
+        varies[f] = 1;
+      }
     }
-    missing[f] = !any;
-    constant[f] = any && !varies;
-    if (!varies) return;
+  }
+  std::vector<uint8_t> constant(nf, 0), missing(nf, 0);
+  for (size_t f = 0; f < nf; ++f) {
+    missing[f] = !any[f];
+    constant[f] = any[f] && !varies[f];
+  }
+  // Single-feature AUCs over the sample, features in parallel.
+  std::vector<double> auc(nf, 0.5);
+  parallel_for(nf, threads, [&](size_t f) {
+    if (!varies[f]) return;
     std::vector<double> score;
     std::vector<uint8_t> label;
     for (size_t r : sample) {
