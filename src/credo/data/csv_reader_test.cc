@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -233,6 +234,31 @@ TEST(CsvReaderTest, ProjectionKeepsOnlyTheListedColumns) {
   auto bad = read_csv_string(text, "p.csv", absent);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(), "p.csv:1: no column(s) nope in the header");
+}
+
+TEST(CsvWriterTest, NumbersAsPandasWritesThemAndExactly) {
+  auto text = [](auto v) {
+    char buf[kMaxCsvNumberChars];
+    return std::string(buf, format_csv_number(buf, v));
+  };
+  EXPECT_EQ(text(100000.0), "100000.0");
+  EXPECT_EQ(text(202500.0), "202500.0");
+  EXPECT_EQ(text(-3648.0), "-3648.0");
+  EXPECT_EQ(text(0.018801), "0.018801");
+  EXPECT_EQ(text(0.1f), "0.1");
+  EXPECT_EQ(text(1e20), "1e+20");
+  EXPECT_EQ(text(-0.0), "-0.0");
+  EXPECT_EQ(text(1e-7), "1e-07");
+  EXPECT_EQ(text(std::nan("")), "");
+  Rng rng(3);
+  for (int i = 0; i < 20000; ++i) {
+    double v = rng.normal() * std::pow(10.0, static_cast<double>(rng.below(30)) - 12);
+    std::string t = text(v);
+    EXPECT_EQ(std::strtod(t.c_str(), nullptr), v) << t;
+    float f = static_cast<float>(v);
+    std::string tf = text(f);
+    EXPECT_EQ(std::strtof(tf.c_str(), nullptr), f) << tf;
+  }
 }
 
 TEST(CsvReaderTest, MissingFileIsNotFound) {

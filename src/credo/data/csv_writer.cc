@@ -1,6 +1,7 @@
 // Formatting with std::to_chars into one buffer, flushed in large writes.
 #include "credo/data/csv_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -24,16 +25,35 @@ void append_csv_text(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-void append_csv_double(std::string& out, double value) {
-  if (std::isnan(value)) return;
-  char buf[40];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  (void)ec;
-  out.append(buf, end);
-  if (std::isfinite(value) && std::memchr(buf, '.', static_cast<size_t>(end - buf)) == nullptr &&
-      std::memchr(buf, 'e', static_cast<size_t>(end - buf)) == nullptr) {
-    out.append(".0");
+namespace {
+template <typename T>
+char* format_number(char* out, T value) {
+  if (std::isnan(value)) return out;
+  // Whole numbers below 1e5 are most values of credit data: an integer conversion is ten times
+  // faster than the shortest-float search and gives the same text.
+  if (std::fabs(value) < T(1e5) && value == std::trunc(value) && !(value == 0 && std::signbit(value))) {
+    char* end = std::to_chars(out, out + kMaxCsvNumberChars, static_cast<int32_t>(value)).ptr;
+    std::memcpy(end, ".0", 2);
+    return end + 2;
   }
+  T magnitude = std::fabs(value);
+  bool plain = std::isfinite(value) && (magnitude == 0 || (magnitude >= T(1e-5) && magnitude < T(1e16)));
+  char* end = plain ? std::to_chars(out, out + kMaxCsvNumberChars, value, std::chars_format::fixed).ptr
+                    : std::to_chars(out, out + kMaxCsvNumberChars, value).ptr;
+  if (std::isfinite(value) && std::find_if(out, end, [](char c) { return c == '.' || c == 'e'; }) == end) {
+    *end++ = '.';
+    *end++ = '0';
+  }
+  return end;
+}
+}  // namespace
+
+char* format_csv_number(char* out, double value) { return format_number(out, value); }
+char* format_csv_number(char* out, float value) { return format_number(out, value); }
+
+void append_csv_double(std::string& out, double value) {
+  char buf[kMaxCsvNumberChars];
+  out.append(buf, format_csv_number(buf, value));
 }
 
 void append_csv_value(std::string& out, const Column& column, size_t row) {

@@ -17,6 +17,15 @@ void append_csv_text(std::string& out, std::string_view text);
 // Appends a double as pandas writes it: shortest round-trip digits, "1.0" not "1".
 void append_csv_double(std::string& out, double value);
 
+// The room format_csv_number may need.
+inline constexpr size_t kMaxCsvNumberChars = 48;
+// Writes the shortest text that reads back to exactly `value` and returns its end; nothing for
+// NaN (missing). Plain decimals for 1e-5 <= |value| < 1e16 with ".0" on whole numbers, as pandas
+// writes them ("100000.0", not "1e+05"), scientific notation beyond. The float overload gives
+// the shortest text of the float ("0.1", not "0.10000000149011612").
+char* format_csv_number(char* out, double value);
+char* format_csv_number(char* out, float value);
+
 // Writes `table` with a header row; the file is written under a temporary name and renamed,
 // so a reader never sees half a file.
 Status write_csv(const Table& table, const std::string& path);

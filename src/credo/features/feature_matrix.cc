@@ -459,28 +459,13 @@ StatusOr<FeatureMatrix> read_feature_matrix(const std::string& path) {
 namespace {
 // The longest text of one field: a float in shortest form is at most 15 characters ("-1.17549435e-38"),
 // plus ".0" and the comma.
-constexpr size_t kMaxFloatField = 18;
+constexpr size_t kMaxFloatField = 24;  // "-9999999827968000.0", the widest plain float, fits
 
 // Writes `v` as append_csv_double writes doubles (shortest round-trip digits, "1.0" not "1"), but
 // with float's shortest digits: 0.1f is "0.1", not the "0.10000000149011612" of its double.
 // Whole numbers under 1e5 (counts, flags, days: many engineered features) take an integer path,
 // about ten times faster than the shortest-float search; below 1e5 to_chars never picks the
 // exponent form, so the text is the same.
-char* put_csv_float(char* out, float v) {
-  if (std::isnan(v)) return out;
-  if (std::fabs(v) < 1e5f && v == std::trunc(v) && !(v == 0 && std::signbit(v))) {
-    char* end = std::to_chars(out, out + kMaxFloatField, static_cast<int32_t>(v)).ptr;
-    std::memcpy(end, ".0", 2);
-    return end + 2;
-  }
-  char* end = std::to_chars(out, out + kMaxFloatField, v).ptr;
-  if (std::isfinite(v) && std::find_if(out, end, [](char c) { return c == '.' || c == 'e'; }) == end) {
-    *end++ = '.';
-    *end++ = '0';
-  }
-  return end;
-}
-
 // Formats rows [begin, end) of `m` into `out`.
 void format_rows(const FeatureMatrix& m, size_t begin, size_t end, std::string& out) {
   size_t f = m.num_features();
@@ -495,7 +480,7 @@ void format_rows(const FeatureMatrix& m, size_t begin, size_t end, std::string& 
     const float* values = m.row(r);
     for (size_t c = 0; c < f; ++c) {
       *p++ = ',';
-      p = put_csv_float(p, values[c]);
+      p = format_csv_number(p, values[c]);
     }
     *p++ = '\n';
   }

@@ -366,12 +366,15 @@ TEST_F(FeatureMatrixFileTest, CsvExport) {
             "456255,0,train,-3.4028235e+38,1e-07,3.0\n");
 }
 
-// The reference text of a value: float's shortest round-trip digits, ".0" on whole numbers
-// written without an exponent (the convention of append_csv_double).
+// The reference text of a value, by the slow general route: float's shortest round-trip digits,
+// in plain decimals for 1e-5 <= |v| < 1e16 (as pandas writes), ".0" on whole numbers.
 std::string reference_text(float v) {
   if (std::isnan(v)) return "";
-  char buf[32];
-  std::string text(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  char buf[64];
+  float a = std::fabs(v);
+  bool plain = std::isfinite(v) && (a == 0 || (a >= 1e-5f && a < 1e16f));
+  std::string text(buf, plain ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed).ptr
+                              : std::to_chars(buf, buf + sizeof buf, v).ptr);
   if (std::isfinite(v) && text.find_first_of(".e") == std::string::npos) text += ".0";
   return text;
 }
@@ -403,7 +406,8 @@ TEST_F(FeatureMatrixFileTest, CsvNumbersAreShortestFloatText) {
     expected += "\n";
   }
   EXPECT_TRUE(read_bytes(path("n.csv")) == expected);  // (not EXPECT_EQ: a diff of 2 MB is unreadable)
-  EXPECT_EQ(reference_text(1e5f), "1e+05");  // the exponent form appears from 1e5 on
+  EXPECT_EQ(reference_text(1e5f), "100000.0");  // no exponent form below 1e16
+  EXPECT_EQ(reference_text(1e20f), "1e+20");
   EXPECT_EQ(reference_text(99999.0f), "99999.0");
 }
 
