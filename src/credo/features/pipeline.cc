@@ -83,16 +83,19 @@ namespace {
 struct ColumnStore {
   explicit ColumnStore(size_t rows) : rows(rows) { values.reserve(rows * kMaxFeatures); }
   static constexpr size_t kMaxFeatures = 4096;
+  static constexpr size_t kMaxSpare = 64;  // about what one batch of aggregations produces
   size_t rows;
   std::vector<FeatureInfo> infos;
   LargeVector<float> values;
 
-  Status add(std::vector<FeatureColumn>& columns) {
+  // Takes the columns' values as floats; their double buffers go to `spare` for reuse.
+  Status add(std::vector<FeatureColumn>& columns, std::vector<LargeVector<double>>* spare = nullptr) {
     if (infos.size() + columns.size() > kMaxFeatures)
       return Status::InvalidArgument("the spec makes more than " + std::to_string(kMaxFeatures) + " features");
     for (auto& c : columns) {
       for (double v : c.values) values.push_back(static_cast<float>(v));
       infos.push_back(std::move(c.info));
+      if (spare && spare->size() < kMaxSpare) spare->push_back(std::move(c.values));
       c.values = {};
     }
     return Status::Ok();
@@ -159,7 +162,8 @@ StatusOr<FeatureMatrix> FeaturePipeline::build(const HomeCreditSource& source, c
   s.fitted = FittedState();
   s.fitted.seed = options.seed;
   FileTables files(source, options, report);
-  features_internal::RunContext run{&s.fitted, true, -1, options.threads, &files};
+  std::vector<LargeVector<double>> spare;
+  features_internal::RunContext run{&s.fitted, true, -1, options.threads, &files, &spare};
 
   // The clients: application_train rows, then application_test rows.
   const TablePlan& app_plan = s.tables[static_cast<size_t>(s.application)];
@@ -202,9 +206,9 @@ StatusOr<FeatureMatrix> FeaturePipeline::build(const HomeCreditSource& source, c
     CREDO_ASSIGN_OR_RETURN(Table t, files.load(plan.table, plan.load_columns));
     auto t0 = std::chrono::steady_clock::now();
     size_t ignored = 0;
-    CREDO_ASSIGN_OR_RETURN(auto columns,
-                           features_internal::run_table(s.tables, i, std::move(t), client_index, run, &ignored));
-    CREDO_RETURN_IF_ERROR(store.add(columns));
+    CREDO_RETURN_IF_ERROR(features_internal::run_table(
+        s.tables, i, std::move(t), client_index, run, &ignored,
+        [&](std::vector<FeatureColumn>& batch) { return store.add(batch, &spare); }));
     if (report) {
       report->ignored_rows.emplace_back(plan.statement.name, ignored);
       report->seconds_per_table.emplace_back(
@@ -213,6 +217,7 @@ StatusOr<FeatureMatrix> FeaturePipeline::build(const HomeCreditSource& source, c
     }
   }
 
+  spare = {};
   // Transpose the float columns into the row-major matrix, block by block, freeing as it goes.
   FeatureMatrix matrix(store.infos, n);
   for (size_t r = 0; r < n; ++r) matrix.set_client(r, ids[r], targets[r], r >= n_train);
@@ -264,8 +269,11 @@ StatusOr<std::vector<double>> FeaturePipeline::compute_client(const ClientRows& 
     if (plan.is_application || plan.is_child) continue;
     CREDO_ASSIGN_OR_RETURN(Table t, tables.load(plan.table, plan.load_columns));
     size_t ignored = 0;
-    CREDO_ASSIGN_OR_RETURN(auto columns, features_internal::run_table(s.tables, i, std::move(t), client_index, run, &ignored));
-    take(columns);
+    CREDO_RETURN_IF_ERROR(features_internal::run_table(s.tables, i, std::move(t), client_index, run, &ignored,
+                                                       [&](std::vector<FeatureColumn>& batch) {
+                                                         take(batch);
+                                                         return Status::Ok();
+                                                       }));
   }
   if (vector.size() != features_.size())
     return Status::Internal("online features: " + std::to_string(vector.size()) + " values for " +

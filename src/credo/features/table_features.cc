@@ -319,8 +319,8 @@ struct AggregateTask {
 
 }  // namespace
 
-StatusOr<std::vector<FeatureColumn>> run_table(const std::vector<TablePlan>& plans, size_t index, Table t,
-                                               const KeyIndex& groups, RunContext& ctx, size_t* ignored_rows) {
+Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, const KeyIndex& groups, RunContext& ctx,
+                 size_t* ignored_rows, const FeatureSink& sink) {
   const TablePlan& plan = plans[index];
   const TableStatement& st = plan.statement;
   Words words = words_for(plan, plan.table);
@@ -332,7 +332,12 @@ StatusOr<std::vector<FeatureColumn>> run_table(const std::vector<TablePlan>& pla
     std::vector<int64_t> ids(key->int64s().begin(), key->int64s().end());
     KeyIndex parent_rows(ids);
     size_t ignored = 0;
-    CREDO_ASSIGN_OR_RETURN(auto columns, run_table(plans, child_index, std::move(rows), parent_rows, ctx, &ignored));
+    std::vector<FeatureColumn> columns;
+    CREDO_RETURN_IF_ERROR(run_table(plans, child_index, std::move(rows), parent_rows, ctx, &ignored,
+                                    [&columns](std::vector<FeatureColumn>& batch) {
+                                      for (auto& c : batch) columns.push_back(std::move(c));
+                                      return Status::Ok();
+                                    }));
     for (auto& c : columns) {
       if (t.find(c.info.name))
         return Status::InvalidArgument("join " + child.statement.name + " adds column " + c.info.name + ", which " +
@@ -371,7 +376,7 @@ StatusOr<std::vector<FeatureColumn>> run_table(const std::vector<TablePlan>& pla
   };
   auto add_output = [&](AggregateTask& task, FeatureInfo info) {
     task.outputs.push_back(out.size());
-    out.push_back({std::move(info), LargeVector<double>(groups.size())});
+    out.push_back({std::move(info), {}});  // buffers are given batch by batch, below
   };
   for (size_t set = 0; set <= plan.filters.size(); ++set) {
     const std::string filter = set == 0 ? "" : st.filters[set - 1].name;
@@ -426,26 +431,47 @@ StatusOr<std::vector<FeatureColumn>> run_table(const std::vector<TablePlan>& pla
       }
     }
   }
-  parallel_for(tasks.size(), ctx.threads, [&](size_t i) {
-    const AggregateTask& task = tasks[i];
-    std::vector<double*> outputs;
-    for (size_t o : task.outputs) outputs.push_back(out[o].values.data());
-    if (task.count_rows) {
-      count_rows(*task.grouping, outputs[0]);
-      return;
+  // Batches of tasks: outputs get buffers (recycled when possible), are computed in parallel,
+  // then handed to the sink, which frees or recycles them.
+  constexpr size_t kTasksPerBatch = 32;
+  for (size_t first = 0; first < tasks.size(); first += kTasksPerBatch) {
+    size_t last = std::min(tasks.size(), first + kTasksPerBatch);
+    for (size_t i = first; i < last; ++i) {
+      for (size_t o : tasks[i].outputs) {
+        auto& values = out[o].values;
+        if (ctx.spare && !ctx.spare->empty() && ctx.spare->back().size() == groups.size()) {
+          values = std::move(ctx.spare->back());
+          ctx.spare->pop_back();
+        } else {
+          values = LargeVector<double>(groups.size());
+        }
+      }
     }
-    size_t next = 0;
-    if (task.n_levels > 0) {
-      aggregate_shares(task.column->codes(), task.level_of_code, task.n_levels, *task.grouping,
-                       std::span<double* const>(outputs.data(), task.n_levels));
-      next = task.n_levels;
-    }
-    if (!task.kinds.empty()) {
-      aggregate_numeric(task.values, *task.grouping, task.kinds,
-                        std::span<double* const>(outputs.data() + next, task.kinds.size()));
-    }
-  });
-  return out;
+    parallel_for(last - first, ctx.threads, [&](size_t k) {
+      const AggregateTask& task = tasks[first + k];
+      std::vector<double*> outputs;
+      for (size_t o : task.outputs) outputs.push_back(out[o].values.data());
+      if (task.count_rows) {
+        count_rows(*task.grouping, outputs[0]);
+        return;
+      }
+      size_t next = 0;
+      if (task.n_levels > 0) {
+        aggregate_shares(task.column->codes(), task.level_of_code, task.n_levels, *task.grouping,
+                         std::span<double* const>(outputs.data(), task.n_levels));
+        next = task.n_levels;
+      }
+      if (!task.kinds.empty()) {
+        aggregate_numeric(task.values, *task.grouping, task.kinds,
+                          std::span<double* const>(outputs.data() + next, task.kinds.size()));
+      }
+    });
+    std::vector<FeatureColumn> batch;
+    for (size_t i = first; i < last; ++i)
+      for (size_t o : tasks[i].outputs) batch.push_back(std::move(out[o]));
+    CREDO_RETURN_IF_ERROR(sink(batch));
+  }
+  return Status::Ok();
 }
 
 StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Table t, const std::vector<int>& targets,

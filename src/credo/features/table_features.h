@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -68,7 +69,15 @@ struct RunContext {
   int training_fold;  // online: the fold of a training client, or -1
   int threads;
   TableLoader* loader;
+  // Output buffers handed back by the consumer, reused for the next outputs of the same size:
+  // fresh memory costs a page fault and the kernel's zeroing per page, which was a quarter of
+  // the build time when every one of the ~700 outputs was freshly mapped.
+  std::vector<LargeVector<double>>* spare = nullptr;
 };
+
+// Receives features as soon as a batch of them is computed (in spec order), so that only a
+// bounded number of output columns is alive at once.
+using FeatureSink = std::function<Status(std::vector<FeatureColumn>& columns)>;
 
 // Checks a spec against the Home Credit schemas and plans each table (columns to read,
 // compiled expressions, joins). Errors name the spec line.
@@ -79,9 +88,10 @@ StatusOr<std::vector<TablePlan>> plan_tables(const FeatureSpec& spec);
 StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Table t, const std::vector<int>& targets,
                                                      RunContext& ctx);
 
-// The features of table plans[index] per group of `groups` (ids of its key column).
-StatusOr<std::vector<FeatureColumn>> run_table(const std::vector<TablePlan>& plans, size_t index, Table t,
-                                               const KeyIndex& groups, RunContext& ctx, size_t* ignored_rows);
+// The features of table plans[index] per group of `groups` (ids of its key column), handed to
+// `sink` in spec order, a batch at a time.
+Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, const KeyIndex& groups, RunContext& ctx,
+                 size_t* ignored_rows, const FeatureSink& sink);
 
 // The fold (0..kTargetFolds-1) of a client for out-of-fold target encoding.
 int fold_of(int64_t client_id, uint64_t seed);
