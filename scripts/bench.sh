@@ -13,6 +13,12 @@ fi
 echo
 echo "== data stage: the eight tables from CSV files"
 "$build/bench/data_bench" "$data"
+echo
+echo "== features stage: default spec, CSV in, features out"
+"$build/bench/features_bench" "$data"
+echo
+echo "== features stage: the feature file and the client store"
+"$build/bench/feature_store_bench"
 if [ -n "${BENCH_ZIP:-}" ]; then
   if [ ! -f "$data.zip" ]; then (cd "$data" && zip -q -1 "../$(basename "$data").zip" ./*.csv); fi
   echo
