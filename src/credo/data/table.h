@@ -44,6 +44,8 @@ class Column {
   std::span<const int64_t> int64s() const { return ints_; }
   std::span<const double> doubles() const { return doubles_; }
   std::span<const int32_t> codes() const { return codes_; }
+  // Int64 columns: one flag per value (1 = missing); empty when nothing is missing.
+  std::span<const uint8_t> missing_flags() const { return missing_; }
   const std::vector<std::string>& dictionary() const { return dictionary_; }
   // Level of a categorical value ("" when missing).
   std::string_view category(size_t row) const {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include "credo/base/parallel.h"
+
 namespace credo {
 
 KeyIndex::KeyIndex(std::span<const int64_t> ids) {
@@ -26,30 +28,51 @@ KeyIndex::KeyIndex(std::span<const int64_t> ids) {
   }
 }
 
-Grouping group_rows(std::span<const int64_t> keys, std::span<const uint8_t> missing, const KeyIndex& index) {
+namespace {
+// Assigns rows to groups in row blocks on several threads: `group_of(r)` gives each row's group;
+// each thread counts its rows per group, and the counts are added up.
+template <typename GroupOf>
+void assign_rows(Grouping& g, size_t rows, int threads, GroupOf group_of) {
+  g.group_of_row.resize(rows);
+  size_t blocks = rows < (1u << 16) ? 1 : static_cast<size_t>(threads > 0 ? threads : default_thread_count());
+  std::vector<std::vector<uint32_t>> counts(blocks, std::vector<uint32_t>(g.groups, 0));
+  std::vector<size_t> ignored(blocks, 0);
+  parallel_for(blocks, static_cast<int>(blocks), [&](size_t b) {
+    size_t r0 = rows * b / blocks, r1 = rows * (b + 1) / blocks;
+    auto& count = counts[b];
+    for (size_t r = r0; r < r1; ++r) {
+      int32_t group = group_of(r);
+      g.group_of_row[r] = group;
+      if (group < 0) ++ignored[b];
+      else ++count[static_cast<size_t>(group)];
+    }
+  });
+  g.rows_per_group = std::move(counts[0]);
+  g.ignored_rows = ignored[0];
+  for (size_t b = 1; b < blocks; ++b) {
+    for (size_t i = 0; i < g.groups; ++i) g.rows_per_group[i] += counts[b][i];
+    g.ignored_rows += ignored[b];
+  }
+}
+}  // namespace
+
+Grouping group_rows(std::span<const int64_t> keys, std::span<const uint8_t> missing, const KeyIndex& index,
+                    int threads) {
   Grouping g;
   g.groups = index.size();
-  g.group_of_row.resize(keys.size());
-  g.rows_per_group.assign(g.groups, 0);
-  for (size_t r = 0; r < keys.size(); ++r) {
-    int32_t group = (!missing.empty() && missing[r]) ? -1 : index.find(keys[r]);
-    g.group_of_row[r] = group;
-    if (group < 0) ++g.ignored_rows;
-    else ++g.rows_per_group[static_cast<size_t>(group)];
-  }
+  assign_rows(g, keys.size(), threads, [&](size_t r) {
+    return (!missing.empty() && missing[r]) ? -1 : index.find(keys[r]);
+  });
   return g;
 }
 
-Grouping filter_grouping(const Grouping& grouping, std::span<const double> keep) {
+Grouping filter_grouping(const Grouping& grouping, std::span<const double> keep, int threads) {
   Grouping g;
   g.groups = grouping.groups;
-  g.group_of_row.resize(grouping.group_of_row.size());
-  g.rows_per_group.assign(g.groups, 0);
-  for (size_t r = 0; r < g.group_of_row.size(); ++r) {
-    int32_t group = keep[r] != 0 && !std::isnan(keep[r]) ? grouping.group_of_row[r] : -1;
-    g.group_of_row[r] = group;
-    if (group >= 0) ++g.rows_per_group[static_cast<size_t>(group)];
-  }
+  assign_rows(g, grouping.group_of_row.size(), threads, [&](size_t r) {
+    return keep[r] != 0 && !std::isnan(keep[r]) ? grouping.group_of_row[r] : -1;
+  });
+  g.ignored_rows = 0;  // filtered-out rows are not "ignored": they belong to known groups
   return g;
 }
 
@@ -61,7 +84,7 @@ struct Needs {
 };
 }  // namespace
 
-void aggregate_numeric(std::span<const double> values, const Grouping& grouping, std::span<const Aggregation> kinds,
+void aggregate_numeric(const Numbers& values, const Grouping& grouping, std::span<const Aggregation> kinds,
                        std::span<double* const> out) {
   const size_t groups = grouping.groups;
   const auto& group_of = grouping.group_of_row;
@@ -85,7 +108,7 @@ void aggregate_numeric(std::span<const double> values, const Grouping& grouping,
   std::vector<double> hi(needs.max ? groups : 0, -std::numeric_limits<double>::infinity());
   std::vector<double> w_mean(needs.var ? groups : 0, 0.0), w_m2(needs.var ? groups : 0, 0.0);
   std::vector<uint32_t> w_n(needs.var ? groups : 0, 0);
-  for (size_t r = 0; r < values.size(); ++r) {
+  for (size_t r = 0; r < values.size; ++r) {
     int32_t g = group_of[r];
     if (g < 0) continue;
     double v = values[r];
@@ -112,7 +135,7 @@ void aggregate_numeric(std::span<const double> values, const Grouping& grouping,
     for (size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
     std::vector<double> sorted(start[groups]);
     std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-    for (size_t r = 0; r < values.size(); ++r)
+    for (size_t r = 0; r < values.size; ++r)
       if (group_of[r] >= 0) sorted[fill[static_cast<size_t>(group_of[r])]++] = values[r];
     for (size_t g = 0; g < groups; ++g) {
       auto first = sorted.begin() + start[g], last = sorted.begin() + start[g + 1];

@@ -309,7 +309,7 @@ namespace {
 struct AggregateTask {
   const Grouping* grouping;
   const Column* column;
-  std::span<const double> values;            // the column as numbers (numeric kinds)
+  Numbers values;                             // the column as numbers (numeric kinds)
   std::vector<Aggregation> kinds;            // numeric kinds (no share)
   std::vector<int32_t> level_of_code;        // share: dictionary code -> level
   size_t n_levels = 0;
@@ -354,25 +354,32 @@ Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, con
   }
   // 3. Row groups, without and with each filter.
   CREDO_ASSIGN_OR_RETURN(const Column* key, t.get(st.key));
-  std::vector<uint8_t> key_missing(key->size());
-  for (size_t r = 0; r < key->size(); ++r) key_missing[r] = key->is_missing(r);
   std::vector<Grouping> groupings;
-  groupings.push_back(group_rows(key->int64s(), key_missing, groups));
+  groupings.push_back(group_rows(key->int64s(), key->missing_flags(), groups, ctx.threads));
   if (ignored_rows) *ignored_rows = groupings[0].ignored_rows;
   for (size_t f = 0; f < plan.filters.size(); ++f) {
     CREDO_ASSIGN_OR_RETURN(auto keep, plan.filters[f].evaluate(t));
-    groupings.push_back(filter_grouping(groupings[0], keep));
+    groupings.push_back(filter_grouping(groupings[0], keep, ctx.threads));
   }
   // 4. The features, in spec order; the numeric work runs in parallel afterwards.
   std::vector<FeatureColumn> out;
   std::vector<AggregateTask> tasks;
-  // Numbers of each column, converted once (double columns are read in place).
+  // Numbers of each column, read in place (text columns: their codes, for count and nunique).
   std::map<const Column*, LargeVector<double>> converted;
-  auto numbers_of = [&](const Column& c) -> std::span<const double> {
-    if (c.type() == ColumnType::kDouble) return c.doubles();
-    auto it = converted.find(&c);
-    if (it == converted.end()) it = converted.emplace(&c, as_doubles(c)).first;
-    return it->second;
+  auto numbers_of = [&](const Column& c) -> Numbers {
+    Numbers n;
+    n.size = c.size();
+    if (c.type() == ColumnType::kDouble) {
+      n.doubles = c.doubles().data();
+    } else if (c.type() == ColumnType::kInt64) {
+      n.ints = c.int64s().data();
+      n.int_missing = c.missing_count() ? c.missing_flags().data() : nullptr;
+    } else {
+      auto it = converted.find(&c);
+      if (it == converted.end()) it = converted.emplace(&c, as_doubles(c)).first;
+      n.doubles = it->second.data();
+    }
+    return n;
   };
   auto add_output = [&](AggregateTask& task, FeatureInfo info) {
     task.outputs.push_back(out.size());
