@@ -171,6 +171,39 @@ std::string over(const std::string& filter_words, const std::string& table_words
   return join_name({}) + (filter_words.empty() ? table_words : filter_words + " " + table_words);
 }
 
+// Evaluates the derived columns and adds them to `t`. Expressions that read only columns
+// already there are evaluated together, in parallel, wave after wave.
+Status add_derived_columns(const TablePlan& plan, Table& t, int threads) {
+  const auto& derived = plan.statement.derived;
+  std::vector<bool> done(derived.size(), false);
+  size_t remaining = derived.size();
+  while (remaining > 0) {
+    std::vector<size_t> wave;
+    for (size_t k = 0; k < derived.size(); ++k) {
+      if (done[k]) continue;
+      bool ready = true;
+      for (const auto& c : plan.derived[k].columns()) {
+        bool pending = false;
+        for (size_t j = 0; j < derived.size(); ++j) pending |= !done[j] && j != k && derived[j].name == c;
+        ready &= !pending;
+      }
+      if (ready) wave.push_back(k);
+    }
+    if (wave.empty()) return Status::InvalidArgument("derived columns of " + plan.statement.name + " read each other in a cycle");
+    std::vector<StatusOr<LargeVector<double>>> values(wave.size(), Status::Internal("not evaluated"));
+    parallel_for(wave.size(), threads, [&](size_t i) { values[i] = plan.derived[wave[i]].evaluate(t); });
+    for (size_t i = 0; i < wave.size(); ++i) {
+      if (!values[i].ok())
+        return Status::InvalidArgument(plan.statement.name + ": derive " + derived[wave[i]].name + ": " +
+                                       values[i].status().message());
+      CREDO_RETURN_IF_ERROR(t.set_column(Column::Double(derived[wave[i]].name, std::move(values[i]).value())));
+      done[wave[i]] = true;
+      --remaining;
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 int fold_of(int64_t client_id, uint64_t seed) {
@@ -348,18 +381,18 @@ Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, con
   }
   // 2. Cleaning and derived columns.
   CREDO_RETURN_IF_ERROR(apply_missing_rules(st.missing, t));
-  for (size_t k = 0; k < plan.derived.size(); ++k) {
-    CREDO_ASSIGN_OR_RETURN(auto values, plan.derived[k].evaluate(t));
-    CREDO_RETURN_IF_ERROR(t.set_column(Column::Double(st.derived[k].name, std::move(values))));
-  }
+  CREDO_RETURN_IF_ERROR(add_derived_columns(plan, t, ctx.threads));
   // 3. Row groups, without and with each filter.
   CREDO_ASSIGN_OR_RETURN(const Column* key, t.get(st.key));
   std::vector<Grouping> groupings;
   groupings.push_back(group_rows(key->int64s(), key->missing_flags(), groups, ctx.threads));
   if (ignored_rows) *ignored_rows = groupings[0].ignored_rows;
+  std::vector<StatusOr<LargeVector<double>>> kept(plan.filters.size(), Status::Internal("not evaluated"));
+  parallel_for(plan.filters.size(), ctx.threads, [&](size_t f) { kept[f] = plan.filters[f].evaluate(t); });
   for (size_t f = 0; f < plan.filters.size(); ++f) {
-    CREDO_ASSIGN_OR_RETURN(auto keep, plan.filters[f].evaluate(t));
-    groupings.push_back(filter_grouping(groupings[0], keep, ctx.threads));
+    if (!kept[f].ok())
+      return Status::InvalidArgument(st.name + ": filter " + st.filters[f].name + ": " + kept[f].status().message());
+    groupings.push_back(filter_grouping(groupings[0], *kept[f], ctx.threads));
   }
   // 4. The features, in spec order; the numeric work runs in parallel afterwards.
   std::vector<FeatureColumn> out;
@@ -486,10 +519,7 @@ StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Tabl
   const TableStatement& st = plan.statement;
   Words words = words_for(plan, HcTable::kApplicationTrain);
   CREDO_RETURN_IF_ERROR(apply_missing_rules(st.missing, t));
-  for (size_t k = 0; k < plan.derived.size(); ++k) {
-    CREDO_ASSIGN_OR_RETURN(auto values, plan.derived[k].evaluate(t));
-    CREDO_RETURN_IF_ERROR(t.set_column(Column::Double(st.derived[k].name, std::move(values))));
-  }
+  CREDO_RETURN_IF_ERROR(add_derived_columns(plan, t, ctx.threads));
   const size_t n = t.num_rows();
   std::vector<FeatureColumn> out;
   // Numbers pass through (ids and the target never do).
