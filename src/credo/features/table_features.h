@@ -93,6 +93,9 @@ StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Tabl
 Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, const KeyIndex& groups, RunContext& ctx,
                  size_t* ignored_rows, const FeatureSink& sink);
 
+// True if `name` matches `pattern`, a column name that may hold one * (STATUS_*_SHARE).
+bool matches_pattern(const std::string& pattern, const std::string& name);
+
 // The fold (0..kTargetFolds-1) of a client for out-of-fold target encoding.
 int fold_of(int64_t client_id, uint64_t seed);
 
