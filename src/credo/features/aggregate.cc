@@ -82,6 +82,19 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct Needs {
   bool count = false, sum = false, min = false, max = false, var = false, nunique = false;
 };
+
+struct Scratch {
+  std::vector<uint32_t> count, w_n;
+  std::vector<double> sum, lo, hi, w_mean, w_m2;
+};
+
+// Sets the first n values of `v` to `value` (growing it if needed) and returns it.
+template <typename T>
+std::vector<T>& prepare(std::vector<T>& v, size_t n, T value) {
+  if (v.size() < n) v.resize(n);
+  std::fill(v.begin(), v.begin() + static_cast<ptrdiff_t>(n), value);
+  return v;
+}
 }  // namespace
 
 void aggregate_numeric(const Numbers& values, const Grouping& grouping, std::span<const Aggregation> kinds,
@@ -102,12 +115,16 @@ void aggregate_numeric(const Numbers& values, const Grouping& grouping, std::spa
     }
   }
   const auto& rows = grouping.rows_per_group;
-  std::vector<uint32_t> count(needs.count ? groups : 0, 0);
-  std::vector<double> sum(needs.sum ? groups : 0, 0.0);
-  std::vector<double> lo(needs.min ? groups : 0, std::numeric_limits<double>::infinity());
-  std::vector<double> hi(needs.max ? groups : 0, -std::numeric_limits<double>::infinity());
-  std::vector<double> w_mean(needs.var ? groups : 0, 0.0), w_m2(needs.var ? groups : 0, 0.0);
-  std::vector<uint32_t> w_n(needs.var ? groups : 0, 0);
+  // Accumulators live in per-thread scratch reused from task to task: allocating them afresh
+  // for each of the ~700 aggregations cost page faults and zeroing on top of their own filling.
+  thread_local Scratch scratch;
+  auto& count = prepare(scratch.count, needs.count ? groups : 0, 0u);
+  auto& sum = prepare(scratch.sum, needs.sum ? groups : 0, 0.0);
+  auto& lo = prepare(scratch.lo, needs.min ? groups : 0, std::numeric_limits<double>::infinity());
+  auto& hi = prepare(scratch.hi, needs.max ? groups : 0, -std::numeric_limits<double>::infinity());
+  auto& w_mean = prepare(scratch.w_mean, needs.var ? groups : 0, 0.0);
+  auto& w_m2 = prepare(scratch.w_m2, needs.var ? groups : 0, 0.0);
+  auto& w_n = prepare(scratch.w_n, needs.var ? groups : 0, 0u);
   for (size_t r = 0; r < values.size; ++r) {
     int32_t g = group_of[r];
     if (g < 0) continue;
