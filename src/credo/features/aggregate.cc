@@ -150,7 +150,7 @@ void aggregate_numeric(const Numbers& values, const Grouping& grouping, std::spa
     for (int32_t g : group_of)
       if (g >= 0) ++start[static_cast<size_t>(g) + 1];
     for (size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
-    std::vector<double> sorted(start[groups]);
+    LargeVector<double> sorted(start[groups]);  // every slot is written below
     std::vector<uint32_t> fill(start.begin(), start.end() - 1);
     for (size_t r = 0; r < values.size; ++r)
       if (group_of[r] >= 0) sorted[fill[static_cast<size_t>(group_of[r])]++] = values[r];

@@ -42,7 +42,7 @@ class KeyIndex {
 
 // The group of every row of a table (-1: the row's key is unknown or missing, the row is ignored).
 struct Grouping {
-  std::vector<int32_t> group_of_row;
+  LargeVector<int32_t> group_of_row;     // written row by row: not zeroed first
   std::vector<uint32_t> rows_per_group;  // computed once, shared by every aggregation
   size_t groups = 0;
   size_t ignored_rows = 0;
