@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -324,6 +325,23 @@ TEST_F(GeneratedDataTest, OnlineFeaturesEqualTheBatchMatrix) {
     ++compared;
   }
   EXPECT_GE(compared, 1000u);
+}
+
+TEST_F(GeneratedDataTest, SameDataSameMatrixWhateverTheThreadCount) {
+  auto spec = parse_feature_spec(default_feature_spec_text(), "default.spec");
+  ASSERT_TRUE(spec.ok());
+  auto p = FeaturePipeline::compile(std::move(*spec));
+  ASSERT_TRUE(p.ok());
+  auto source = HomeCreditSource::open(dir_->string());
+  FeatureBuildOptions options;
+  options.progress = nullptr;
+  options.threads = 1;
+  auto again = p->build(*source, options);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->num_features(), matrix_->num_features());
+  ASSERT_EQ(again->num_rows(), matrix_->num_rows());
+  EXPECT_EQ(std::memcmp(again->values().data(), matrix_->values().data(), matrix_->values().size_bytes()), 0);
+  EXPECT_EQ(again->metadata().dump(), matrix_->metadata().dump());
 }
 
 TEST_F(GeneratedDataTest, TargetEncodingIsOutOfFold) {
