@@ -33,14 +33,13 @@ credo::StatusOr<Run> load_all(const credo::HomeCreditSource& source, int threads
   size_t total_rows = 0;
   std::vector<credo::Table> keep;
   for (const auto& info : credo::homecredit_tables()) {
-    CREDO_ASSIGN_OR_RETURN(auto bytes, source.open_table(info.id));
-    double mb = static_cast<double>(bytes->size_hint()) / 1e6;
+    double mb = 0;
+    {
+      CREDO_ASSIGN_OR_RETURN(auto bytes, source.open_table(info.id));
+      mb = static_cast<double>(bytes->size_hint()) / 1e6;
+    }
     auto start = std::chrono::steady_clock::now();
-    credo::CsvReadOptions options;
-    options.schema = &credo::homecredit_schema(info.id);
-    options.unique_key = std::string(info.unique_key);
-    options.threads = threads;
-    CREDO_ASSIGN_OR_RETURN(credo::Table table, credo::read_csv(*bytes, options));
+    CREDO_ASSIGN_OR_RETURN(credo::Table table, credo::load_homecredit_table(source, info.id, threads, nullptr));
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     double mem = static_cast<double>(table.memory_bytes()) / 1e6;
     std::snprintf(line, sizeof line, "%-28s %12zu %10.1f %8.2f %9.0f %11.2f %11.1f\n",

@@ -38,7 +38,8 @@ StatusOr<std::unique_ptr<ByteSource>> HomeCreditSource::open_table(HcTable table
   return open_file_source((fs::path(path_) / info.file_name).string());
 }
 
-StatusOr<Table> load_homecredit_table(const HomeCreditSource& source, HcTable table, int threads, FILE* progress) {
+StatusOr<Table> load_homecredit_table(const HomeCreditSource& source, HcTable table, int threads, FILE* progress,
+                                      const std::vector<std::string>& columns) {
   const auto& info = homecredit_table(table);
   CREDO_ASSIGN_OR_RETURN(auto bytes, source.open_table(table));
   std::optional<ProgressBar> bar;
@@ -47,6 +48,7 @@ StatusOr<Table> load_homecredit_table(const HomeCreditSource& source, HcTable ta
   options.schema = &homecredit_schema(table);
   options.unique_key = std::string(info.unique_key);
   options.reject_unknown_columns = true;
+  options.columns = columns;
   options.threads = threads;
   options.progress = bar ? &*bar : nullptr;
   return read_csv(*bytes, options);

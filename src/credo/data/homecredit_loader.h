@@ -51,7 +51,9 @@ struct HomeCreditData {
 
 // Reads the tables with their Home Credit schemas; ids that must be unique are checked.
 StatusOr<HomeCreditData> load_homecredit(const std::string& path, const HomeCreditLoadOptions& options = {});
-// Reads one table with its schema and key check.
-StatusOr<Table> load_homecredit_table(const HomeCreditSource& source, HcTable table, int threads, FILE* progress);
+// Reads one table with its schema and key check; `columns` (if not empty) are the only ones kept.
+// Columns the Kaggle file does not have are an error naming them.
+StatusOr<Table> load_homecredit_table(const HomeCreditSource& source, HcTable table, int threads, FILE* progress,
+                                      const std::vector<std::string>& columns = {});
 
 }  // namespace credo

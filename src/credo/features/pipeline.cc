@@ -112,18 +112,8 @@ class FileTables final : public features_internal::TableLoader {
   StatusOr<Table> load(HcTable table, const std::vector<std::string>& columns) override {
     const auto& info = homecredit_table(table);
     auto start = std::chrono::steady_clock::now();
-    CREDO_ASSIGN_OR_RETURN(auto bytes, source_.open_table(table));
-    std::optional<ProgressBar> bar;
-    if (options_.progress && bytes_worth_a_bar(bytes->size_hint()))
-      bar.emplace("reading " + std::string(info.file_name), bytes->size_hint(), "B", options_.progress);
-    CsvReadOptions read;
-    read.schema = &homecredit_schema(table);
-    read.unique_key = std::string(info.unique_key);
-    read.reject_unknown_columns = true;
-    read.columns = columns;
-    read.threads = options_.threads;
-    read.progress = bar ? &*bar : nullptr;
-    CREDO_ASSIGN_OR_RETURN(Table t, read_csv(*bytes, read));
+    CREDO_ASSIGN_OR_RETURN(Table t,
+                           load_homecredit_table(source_, table, options_.threads, options_.progress, columns));
     if (report_) {
       report_->rows_per_table.emplace_back(info.name, t.num_rows());
       report_->seconds_per_table.emplace_back(
