@@ -5,11 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <set>
 
 #include "credo/base/large_vector.h"
 #include "credo/base/parallel.h"
-#include "credo/base/progress.h"
 #include "credo/features/table_features.h"
 
 namespace credo {

@@ -165,19 +165,30 @@ class Parser {
     return Status::Ok();
   }
 
-  Status derive(std::string_view rest) {
-    size_t eq = rest.find('=');
-    if (eq == std::string_view::npos) return error("expected 'derive NAME \"description\" = EXPRESSION'");
-    auto head = words_of(rest.substr(0, eq));
-    std::string expression(trim(rest.substr(eq + 1)));
-    if (head.empty() || !is_name(head[0])) return error("expected a column name after 'derive'");
-    if (expression.empty()) return error("expected an expression after '='");
-    DeriveStatement d{head[0], "", expression, line_};
+  // A `NAME ["words"] SEPARATOR EXPRESSION` statement (derive and filter).
+  struct NamedExpression {
+    std::string name, words, expression;
+  };
+  StatusOr<NamedExpression> named_expression(std::string_view rest, char separator, const std::string& usage,
+                                             const std::string& name_error) {
+    size_t at = rest.find(separator);
+    if (at == std::string_view::npos) return error(usage);
+    auto head = words_of(rest.substr(0, at));
+    NamedExpression n{"", "", std::string(trim(rest.substr(at + 1)))};
+    if (head.empty() || !is_name(head[0])) return error(name_error);
+    if (n.expression.empty()) return error(std::string("expected an expression after '") + separator + "'");
+    n.name = head[0];
     if (head.size() > 1) {
-      if (head.size() > 2 || !quoted(head[1])) return error("expected 'derive NAME \"description\" = EXPRESSION'");
-      d.description = unquote(head[1]);
+      if (head.size() > 2 || !quoted(head[1])) return error(usage);
+      n.words = unquote(head[1]);
     }
-    current().derived.push_back(std::move(d));
+    return n;
+  }
+
+  Status derive(std::string_view rest) {
+    CREDO_ASSIGN_OR_RETURN(NamedExpression n, named_expression(rest, '=', "expected 'derive NAME \"description\" = EXPRESSION'",
+                                                               "expected a column name after 'derive'"));
+    current().derived.push_back({n.name, n.words, n.expression, line_});
     return Status::Ok();
   }
 
@@ -252,23 +263,16 @@ class Parser {
   }
 
   Status filter(std::string_view rest) {
-    size_t colon = rest.find(':');
-    if (colon == std::string_view::npos) return error("expected 'filter NAME \"words\" : EXPRESSION'");
-    auto head = words_of(rest.substr(0, colon));
-    std::string expression(trim(rest.substr(colon + 1)));
-    if (head.empty() || !is_name(head[0])) return error("expected a filter name after 'filter'");
-    if (expression.empty()) return error("expected an expression after ':'");
+    CREDO_ASSIGN_OR_RETURN(NamedExpression n, named_expression(rest, ':', "expected 'filter NAME \"words\" : EXPRESSION'",
+                                                               "expected a filter name after 'filter'"));
     if (current().key.empty()) return error("filter needs a grouping key: 'table " + current().name + " by KEY'");
     for (const auto& f : current().filters)
-      if (f.name == head[0]) return error("filter '" + head[0] + "' is declared twice in table " + current().name);
+      if (f.name == n.name) return error("filter '" + n.name + "' is declared twice in table " + current().name);
     FilterStatement f;
-    f.name = head[0];
-    f.expression = expression;
+    f.name = n.name;
+    f.words = n.words;
+    f.expression = n.expression;
     f.line = line_;
-    if (head.size() > 1) {
-      if (head.size() > 2 || !quoted(head[1])) return error("expected 'filter NAME \"words\" : EXPRESSION'");
-      f.words = unquote(head[1]);
-    }
     current().filters.push_back(std::move(f));
     return Status::Ok();
   }

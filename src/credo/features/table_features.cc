@@ -158,7 +158,7 @@ std::string aggregation_words(Aggregation a) {
 }
 
 std::string over(const std::string& filter_words, const std::string& table_words) {
-  return join_name({}) + (filter_words.empty() ? table_words : filter_words + " " + table_words);
+  return filter_words.empty() ? table_words : filter_words + " " + table_words;
 }
 
 // Evaluates the derived columns and adds them to `t`. Expressions that read only columns
