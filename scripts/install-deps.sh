@@ -18,6 +18,8 @@ PACKAGES=(
   libcli11-dev        # 2.1.2
   nlohmann-json3-dev  # 3.11.2
   libzip-dev          # 1.7.3
+  libsqlite3-dev      # 3.40.1  (the tracking store)
+  libxxhash-dev       # 0.8.1   (data and model fingerprints)
   zip                 # 3.0     (tests build zip archives)
 )
 

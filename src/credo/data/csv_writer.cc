@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "credo/base/atomic_file.h"
+
 namespace credo {
 
 void append_csv_text(std::string& out, std::string_view text) {
@@ -100,30 +102,19 @@ std::string to_csv_string(const Table& table) {
 }
 
 Status write_csv(const Table& table, const std::string& path) {
-  std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return Status::IoError(path + ": cannot write: " + std::strerror(errno));
+  AtomicFile file(path);
   std::string buffer;
   buffer.reserve(1 << 20);
   append_header(buffer, table);
-  bool ok = true;
-  for (size_t r = 0; r < table.num_rows() && ok; ++r) {
+  for (size_t r = 0; r < table.num_rows(); ++r) {
     append_row(buffer, table, r);
     if (buffer.size() >= (1 << 20)) {
-      ok = std::fwrite(buffer.data(), 1, buffer.size(), f) == buffer.size();
+      file.write(buffer);
       buffer.clear();
     }
   }
-  if (ok && !buffer.empty()) ok = std::fwrite(buffer.data(), 1, buffer.size(), f) == buffer.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) {
-    std::remove(tmp.c_str());
-    return Status::IoError(path + ": write failed (disk full?)");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::IoError(path + ": " + ec.message());
-  return Status::Ok();
+  file.write(buffer);
+  return file.commit();
 }
 
 }  // namespace credo

@@ -19,6 +19,7 @@
 #include <limits>
 #include <thread>
 
+#include "credo/base/atomic_file.h"
 #include "credo/base/parallel.h"
 #include "credo/data/csv_writer.h"
 
@@ -103,49 +104,6 @@ uint64_t get_u64(const std::byte* p) {
   return v;
 }
 
-// Writes to `path`.tmp and renames it to `path` once every byte is written.
-class AtomicFile {
- public:
-  explicit AtomicFile(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {
-    file_ = std::fopen(tmp_.c_str(), "wb");
-    if (!file_) error_ = Status::IoError(path_ + ": cannot write: " + std::strerror(errno));
-  }
-  ~AtomicFile() {
-    if (file_) {
-      std::fclose(file_);
-      std::remove(tmp_.c_str());
-    }
-  }
-  void write(const void* data, size_t bytes) {
-    if (!error_.ok() || bytes == 0) return;
-    if (std::fwrite(data, 1, bytes, file_) != bytes)
-      error_ = Status::IoError(path_ + ": write failed: " + std::strerror(errno));
-  }
-  void pad_to(size_t offset, size_t& written) {
-    static const char kZeros[kSectionAlignment] = {};
-    write(kZeros, offset - written);
-    written = offset;
-  }
-  Status commit() {
-    if (!file_) return error_;
-    bool closed = std::fclose(file_) == 0;
-    file_ = nullptr;
-    if (error_.ok() && !closed) error_ = Status::IoError(path_ + ": write failed (disk full?)");
-    if (!error_.ok()) {
-      std::remove(tmp_.c_str());
-      return error_;
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp_, path_, ec);
-    if (ec) return Status::IoError(path_ + ": " + ec.message());
-    return Status::Ok();
-  }
-
- private:
-  std::string path_, tmp_;
-  FILE* file_ = nullptr;
-  Status error_;
-};
 }  // namespace
 
 // A read-only private map of a whole file; made writable (copy-on-write) on demand.
@@ -334,8 +292,10 @@ Status write_feature_matrix(const FeatureMatrix& m, const std::string& path) {
   file.write(fixed, sizeof fixed);
   file.write(json.data(), json.size());
   size_t written = kFixedHeaderBytes + json.size();
+  static const char kZeros[kSectionAlignment] = {};
   for (size_t s = 0; s < layout.size(); ++s) {
-    file.pad_to(layout[s].offset, written);
+    file.write(kZeros, layout[s].offset - written);  // pad the section to its aligned offset
+    written = layout[s].offset;
     file.write(sections[s], layout[s].bytes);
     written += layout[s].bytes;
   }

@@ -1,0 +1,55 @@
+// Write-then-rename files.
+#include "credo/base/atomic_file.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace credo {
+
+AtomicFile::AtomicFile(std::string path)
+    : path_(std::move(path)), tmp_(path_ + ".tmp-" + std::to_string(::getpid())) {
+  file_ = std::fopen(tmp_.c_str(), "wb");
+  if (!file_) error_ = Status::IoError(path_ + ": cannot write: " + std::strerror(errno));
+}
+
+AtomicFile::~AtomicFile() {
+  if (file_) {
+    std::fclose(file_);
+    std::remove(tmp_.c_str());
+  }
+}
+
+void AtomicFile::write(const void* data, size_t bytes) {
+  if (!error_.ok() || bytes == 0) return;
+  if (std::fwrite(data, 1, bytes, file_) != bytes)
+    error_ = Status::IoError(path_ + ": write failed: " + std::strerror(errno));
+}
+
+Status AtomicFile::commit() {
+  if (!file_) return error_;
+  bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (error_.ok() && !closed) error_ = Status::IoError(path_ + ": write failed (disk full?)");
+  if (!error_.ok()) {
+    std::remove(tmp_.c_str());
+    return error_;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp_, path_, ec);
+  if (ec) {
+    std::remove(tmp_.c_str());
+    return Status::IoError(path_ + ": " + ec.message());
+  }
+  return Status::Ok();
+}
+
+Status write_file_atomically(const std::string& path, std::string_view bytes) {
+  AtomicFile file(path);
+  file.write(bytes);
+  return file.commit();
+}
+
+}  // namespace credo

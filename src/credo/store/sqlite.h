@@ -1,0 +1,105 @@
+// The one adapter around SQLite's C API: a connection, prepared statements and write
+// transactions that wait out other processes' locks. Every sqlite3_* call in credo lives here,
+// so the store's logic reads as SQL plus values and a PostgreSQL backend can mirror it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "credo/base/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace credo::sql {
+
+class Database;
+
+// A prepared statement. Bind parameters are 1-based, columns 0-based (SQLite's convention).
+class Statement {
+ public:
+  Statement() = default;
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
+  Statement& bind(int index, double value);
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind_null(int index);
+  Statement& bind(int index, const std::optional<int64_t>& value);
+
+  // Advances to the next row: true when a row is ready, false when done; errors as Status.
+  StatusOr<bool> step();
+  // Runs a statement that returns no rows (or ignores them).
+  Status run();
+  // Makes the statement ready to run again with new bindings.
+  void reset();
+
+  bool is_null(int column) const;
+  int64_t int64(int column) const;
+  double real(int column) const;
+  std::string text(int column) const;
+  std::optional<int64_t> optional_int64(int column) const;
+
+ private:
+  friend class Database;
+  Statement(sqlite3_stmt* stmt, Database* db) : stmt_(stmt), db_(db) {}
+  sqlite3_stmt* stmt_ = nullptr;
+  Database* db_ = nullptr;
+};
+
+// One connection to a database file, opened in WAL mode with a busy timeout, so that several
+// processes and threads can read while one writes. Not thread-safe: one per thread, or guarded.
+class Database {
+ public:
+  // Opens (creating when `create` is set) the database file at `path`.
+  static StatusOr<Database> open(const std::string& path, bool create, int busy_timeout_ms = 30000);
+
+  Database() = default;
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  StatusOr<Statement> prepare(std::string_view sql);
+  // Runs one or more statements without parameters.
+  Status exec(std::string_view sql);
+  int64_t last_insert_rowid() const;
+  int changes() const;
+  const std::string& path() const { return path_; }
+
+  // The error of the last call, as a Status naming the database file.
+  Status error(std::string_view what) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+// A write transaction (BEGIN IMMEDIATE, so the write lock is taken up front and a busy database
+// is waited for instead of failing half-way). Rolls back unless commit() succeeded.
+class WriteTransaction {
+ public:
+  static StatusOr<WriteTransaction> begin(Database& db);
+  WriteTransaction(WriteTransaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(WriteTransaction&&) = delete;
+  ~WriteTransaction();
+  Status commit();
+
+ private:
+  explicit WriteTransaction(Database* db) : db_(db) {}
+  Database* db_;
+};
+
+}  // namespace credo::sql

@@ -1,0 +1,93 @@
+// The tracking store and model registry: credo's MLflow. One interface that training, the CLI,
+// the server and the exporters use; SQLite embedded in a folder is the default backend
+// (open_store), and a PostgreSQL backend shared across machines will implement the same class.
+//
+// A store is one folder: `store.db` plus `artifacts/<experiment>/<run>/...` and
+// `registry/<model>/<version>/...` (the immutable copies of registered models).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "credo/base/clock.h"
+#include "credo/base/status.h"
+#include "credo/store/entities.h"
+#include "credo/store/run_filter.h"
+
+namespace credo::store {
+
+struct RunSearch {
+  std::vector<int64_t> experiment_ids;  // empty: every experiment
+  RunFilter filter;
+  std::vector<RunOrder> order_by;       // empty: newest first
+  int64_t max_results = 0;              // 0: no limit
+  bool include_deleted = false;
+  bool with_data = true;                // fill params, metrics and tags of each run
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // The folder of the store (artifacts and registry live under it).
+  virtual const std::filesystem::path& root() const = 0;
+  virtual const Clock& clock() const = 0;
+
+  // --- experiments ---
+  // The experiment called `name`, created when there is none.
+  virtual StatusOr<Experiment> get_or_create_experiment(const std::string& name) = 0;
+  virtual StatusOr<Experiment> get_experiment(int64_t id) = 0;
+  virtual StatusOr<Experiment> get_experiment_by_name(const std::string& name) = 0;
+  virtual StatusOr<std::vector<Experiment>> list_experiments() = 0;
+  virtual Status set_experiment_tag(int64_t id, const std::string& key, const std::string& value) = 0;
+
+  // --- runs ---
+  virtual StatusOr<RunInfo> create_run(const NewRun& run) = 0;
+  // Writes metrics, params and tags in one transaction: all of them or none. A param may be
+  // logged twice only with the same value (params describe how a run was made, they don't change).
+  virtual Status log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
+                           const std::vector<std::pair<std::string, std::string>>& params,
+                           const std::vector<std::pair<std::string, std::string>>& tags) = 0;
+  // Records that the process owning a RUNNING run is still alive.
+  virtual Status heartbeat(const std::string& run_id) = 0;
+  virtual Status set_run_status(const std::string& run_id, RunStatus status) = 0;
+  virtual Status set_data_fingerprint(const std::string& run_id, const std::string& fingerprint) = 0;
+  // A run by its id or by an unambiguous prefix of at least 6 characters.
+  virtual StatusOr<Run> get_run(const std::string& run_id_or_prefix) = 0;
+  virtual StatusOr<std::vector<Metric>> metric_history(const std::string& run_id, const std::string& key) = 0;
+  virtual StatusOr<std::vector<Run>> search_runs(const RunSearch& search) = 0;
+  // Marks FAILED every RUNNING run whose process is gone: its heartbeat is older than
+  // `stale_after_ms`, or it was started on this host by a process id that no longer exists.
+  // Returns the runs it marked.
+  virtual StatusOr<std::vector<RunInfo>> fail_dead_runs(int64_t stale_after_ms) = 0;
+
+  // --- registry ---
+  virtual StatusOr<RegisteredModel> create_registered_model(const std::string& name,
+                                                            const std::string& description) = 0;
+  virtual StatusOr<RegisteredModel> get_registered_model(const std::string& name) = 0;
+  virtual StatusOr<std::vector<RegisteredModel>> list_registered_models() = 0;
+  // A new version of `name` (the model is created if needed) from the run's artifact folder
+  // `artifact_path`, copied into the registry; `metrics` are the run's metrics that selected it.
+  virtual StatusOr<ModelVersion> create_model_version(const std::string& name, const std::string& run_id,
+                                                      const std::string& artifact_path,
+                                                      const std::string& description) = 0;
+  virtual StatusOr<ModelVersion> get_model_version(const std::string& name, int64_t version) = 0;
+  virtual StatusOr<std::vector<ModelVersion>> list_model_versions(const std::string& name) = 0;
+  // Points `alias` at `version` (an archived version can't take an alias), recording who, when, why.
+  virtual Status set_alias(const std::string& name, const std::string& alias, int64_t version,
+                           const std::string& moved_by, const std::string& reason) = 0;
+  virtual Status delete_alias(const std::string& name, const std::string& alias, const std::string& moved_by,
+                              const std::string& reason) = 0;
+  virtual StatusOr<std::vector<AliasMove>> alias_history(const std::string& name) = 0;
+  // ARCHIVED versions stay readable but take no alias; a version that holds an alias can't be archived.
+  virtual Status set_model_version_status(const std::string& name, int64_t version, const std::string& status) = 0;
+};
+
+// Opens the SQLite store in `dir`, creating the folder and the database when `create` is set,
+// and migrating an older schema to the current one.
+StatusOr<std::unique_ptr<Store>> open_store(const std::filesystem::path& dir, bool create = true,
+                                            std::shared_ptr<const Clock> clock = nullptr);
+
+}  // namespace credo::store
