@@ -24,21 +24,8 @@ const char* attribute_column(const std::string& key) {
   return nullptr;
 }
 
-const char* sql_operator(Comparator op) {
-  switch (op) {
-    case Comparator::kEq: return "=";
-    case Comparator::kNe: return "!=";
-    case Comparator::kLt: return "<";
-    case Comparator::kLe: return "<=";
-    case Comparator::kGt: return ">";
-    case Comparator::kGe: return ">=";
-    case Comparator::kLike: return "LIKE";
-    case Comparator::kILike: return "LIKE";
-    case Comparator::kIn: return "IN";
-    case Comparator::kNotIn: return "NOT IN";
-  }
-  return "=";
-}
+// SQL spells the comparators as the filter language does, but for ILIKE (lower() on both sides, then LIKE).
+const char* sql_operator(Comparator op) { return op == Comparator::kILike ? "LIKE" : comparator_name(op); }
 
 // "<lhs> <op> <placeholders>" for one clause, its values appended to `bindings`.
 std::string comparison(const std::string& lhs, const FilterClause& clause, std::vector<Binding>& bindings) {
