@@ -12,6 +12,9 @@ void add_version_command(CLI::App& app, int& exit_code);
 void add_synth_command(CLI::App& app, int& exit_code);
 void add_inspect_command(CLI::App& app, int& exit_code);
 void add_features_command(CLI::App& app, int& exit_code);
+void add_experiments_command(CLI::App& app, int& exit_code);
+void add_runs_command(CLI::App& app, int& exit_code);
+void add_models_command(CLI::App& app, int& exit_code);
 
 // Prints "credo: <error>" on stderr and returns the process exit code for it (0 when ok).
 int report(const Status& status);

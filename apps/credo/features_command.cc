@@ -6,21 +6,45 @@
 #include <sstream>
 
 #include "commands.h"
+#include "credo/base/fingerprint.h"
 #include "credo/base/memory.h"
 #include "credo/features/feature_dictionary.h"
 #include "credo/features/leakage.h"
 #include "credo/features/pipeline.h"
+#include "credo/store/active_run.h"
+#include "store_options.h"
 
 namespace credo::cli {
 namespace {
 
 struct FeaturesFlags {
-  std::string data, out, spec, csv, dictionary, report;
+  std::string data, out, spec, csv, dictionary, report, experiment, store;
   int threads = 0;
   uint64_t seed = 42;
   bool quiet = false;
   bool print_spec = false;
 };
+
+// With --experiment, the build is a tracked run: its params, timings, sizes, the leakage findings,
+// the dictionary, report and spec as artifacts, and the feature file's fingerprint as the run's
+// data fingerprint (training runs that read the file record the same one, so they link up).
+struct FeaturesTracking {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::ActiveRun> run;
+};
+
+StatusOr<FeaturesTracking> start_tracking(const FeaturesFlags& flags) {
+  FeaturesTracking tracking;
+  if (flags.experiment.empty()) return tracking;
+  CREDO_ASSIGN_OR_RETURN(tracking.store, open_command_store(flags.store, true));
+  store::RunOptions options;
+  options.experiment = flags.experiment;
+  options.run_name = "features";
+  options.command_line = this_command_line();
+  options.tags = {{"credo.stage", "features"}};
+  CREDO_ASSIGN_OR_RETURN(tracking.run, store::ActiveRun::start(*tracking.store, options));
+  return tracking;
+}
 
 Status run_features(const FeaturesFlags& flags) {
   if (flags.print_spec) {
@@ -39,6 +63,7 @@ Status run_features(const FeaturesFlags& flags) {
     text = buf.str();
     source = flags.spec;
   }
+  CREDO_ASSIGN_OR_RETURN(FeaturesTracking tracking, start_tracking(flags));
   CREDO_ASSIGN_OR_RETURN(FeatureSpec spec, parse_feature_spec(text, source));
   CREDO_ASSIGN_OR_RETURN(FeaturePipeline pipeline, FeaturePipeline::compile(std::move(spec)));
   CREDO_ASSIGN_OR_RETURN(HomeCreditSource data, HomeCreditSource::open(flags.data));
@@ -87,6 +112,28 @@ Status run_features(const FeaturesFlags& flags) {
               leakage.all_missing.size(), report_path.c_str());
   for (size_t i = 0; i < std::min<size_t>(5, leakage.top_auc.size()); ++i)
     std::printf("  strongest %zu     %-50s AUC %.4f\n", i + 1, leakage.top_auc[i].first.c_str(), leakage.top_auc[i].second);
+  if (!tracking.run) return Status::Ok();
+
+  store::ActiveRun& run = *tracking.run;
+  CREDO_ASSIGN_OR_RETURN(std::string fingerprint, fingerprint_file(flags.out));
+  CREDO_RETURN_IF_ERROR(tracking.store->set_data_fingerprint(run.id(), fingerprint));
+  CREDO_RETURN_IF_ERROR(run.log_params({{"data", flags.data}, {"spec", source}, {"seed", std::to_string(flags.seed)},
+                                        {"out", flags.out}, {"spec_fingerprint", fingerprint_bytes(text)}}));
+  CREDO_RETURN_IF_ERROR(run.log_metric("clients", static_cast<double>(matrix.num_rows())));
+  CREDO_RETURN_IF_ERROR(run.log_metric("train_clients", static_cast<double>(train)));
+  CREDO_RETURN_IF_ERROR(run.log_metric("features", static_cast<double>(matrix.num_features())));
+  CREDO_RETURN_IF_ERROR(run.log_metric("seconds", seconds));
+  CREDO_RETURN_IF_ERROR(run.log_metric("peak_memory_mb", static_cast<double>(peak_rss_bytes()) / 1e6));
+  for (const auto& [step, s] : build.seconds_per_table) CREDO_RETURN_IF_ERROR(run.log_metric("seconds/" + step, s));
+  CREDO_RETURN_IF_ERROR(run.log_metric("leakage/high_auc", static_cast<double>(leakage.high_auc.size())));
+  CREDO_RETURN_IF_ERROR(run.log_metric("leakage/constant", static_cast<double>(leakage.constant.size())));
+  CREDO_RETURN_IF_ERROR(run.log_metric("leakage/all_missing", static_cast<double>(leakage.all_missing.size())));
+  if (!leakage.top_auc.empty()) CREDO_RETURN_IF_ERROR(run.log_metric("leakage/top_single_feature_auc", leakage.top_auc[0].second));
+  CREDO_RETURN_IF_ERROR(run.log_artifact(dictionary_path));
+  CREDO_RETURN_IF_ERROR(run.log_artifact(report_path));
+  CREDO_RETURN_IF_ERROR(run.log_text("feature.spec", text));
+  CREDO_RETURN_IF_ERROR(run.end());
+  std::printf("tracked            run %s in experiment %s\n", run.id().c_str(), flags.experiment.c_str());
   return Status::Ok();
 }
 
@@ -103,6 +150,8 @@ void add_features_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--report", flags->report, "Where to write the leakage report (default: OUT.leakage.txt)");
   cmd->add_option("--threads", flags->threads, "Worker threads (default: all cores)");
   cmd->add_option("--seed", flags->seed, "Seed of the out-of-fold target-encoding folds")->capture_default_str();
+  cmd->add_option("--experiment", flags->experiment, "Track the build as a run of this experiment in the store");
+  add_store_flag(cmd, flags->store);
   cmd->add_flag("-q,--quiet", flags->quiet, "No progress bars");
   cmd->add_flag("--print-spec", flags->print_spec, "Print the default feature spec (to start your own) and exit");
   cmd->callback([flags, &exit_code] { exit_code = report(run_features(*flags)); });

@@ -12,6 +12,8 @@ int report(const Status& status) {
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound:
     case StatusCode::kParseError:
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
       return 2;
     default:
       return 1;
@@ -30,6 +32,9 @@ int main(int argc, char** argv) {
   credo::cli::add_synth_command(app, exit_code);
   credo::cli::add_inspect_command(app, exit_code);
   credo::cli::add_features_command(app, exit_code);
+  credo::cli::add_experiments_command(app, exit_code);
+  credo::cli::add_runs_command(app, exit_code);
+  credo::cli::add_models_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

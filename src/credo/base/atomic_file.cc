@@ -9,8 +9,17 @@
 
 namespace credo {
 
-AtomicFile::AtomicFile(std::string path)
-    : path_(std::move(path)), tmp_(path_ + ".tmp-" + std::to_string(::getpid())) {
+namespace {
+
+// ".NAME.tmp-PID" beside PATH: hidden, and recognisable as a write in progress.
+std::string temporary_name(const std::string& path) {
+  std::filesystem::path p(path);
+  return (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+}
+
+}  // namespace
+
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), tmp_(temporary_name(path_)) {
   file_ = std::fopen(tmp_.c_str(), "wb");
   if (!file_) error_ = Status::IoError(path_ + ": cannot write: " + std::strerror(errno));
 }

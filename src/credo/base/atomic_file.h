@@ -1,4 +1,4 @@
-// A file that appears whole or not at all: bytes go to PATH.tmp-<pid>, renamed to PATH only when
+// A file that appears whole or not at all: bytes go to a hidden .NAME.tmp-<pid> beside it, renamed to PATH only when
 // every byte is written and closed. Readers (and a crash half-way) never see half a file.
 #pragma once
 

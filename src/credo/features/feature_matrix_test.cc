@@ -187,7 +187,7 @@ TEST(FeatureMatrixTest, FindRowWithSparseIds) {
 TEST_F(FeatureMatrixFileTest, RoundTripIsBitwiseEqual) {
   FeatureMatrix m = small_matrix();
   ASSERT_TRUE(write_feature_matrix(m, path("m.cfm")).ok());
-  EXPECT_FALSE(fs::exists(path("m.cfm.tmp")));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);  // no temporary left
   auto loaded = read_feature_matrix(path("m.cfm"));
   ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
   EXPECT_TRUE(loaded->is_mapped());
@@ -356,7 +356,7 @@ TEST_F(FeatureMatrixFileTest, WriteToMissingFolderIsIoError) {
 
 TEST_F(FeatureMatrixFileTest, CsvExport) {
   ASSERT_TRUE(write_feature_matrix_csv(small_matrix(), path("m.csv")).ok());
-  EXPECT_FALSE(fs::exists(path("m.csv.tmp")));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);  // no temporary left
   EXPECT_EQ(read_bytes(path("m.csv")),
             "SK_ID_CURR,TARGET,SET,AMT_CREDIT,BURO_ACTIVE_AMT_CREDIT_SUM_DEBT_MEAN,"
             "PREV_NAME_CONTRACT_STATUS_SHARE_REFUSED\n"

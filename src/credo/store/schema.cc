@@ -65,7 +65,6 @@ CREATE TABLE latest_metrics (
   timestamp INTEGER NOT NULL,
   step INTEGER NOT NULL,
   PRIMARY KEY (run_uuid, key)) WITHOUT ROWID;
-CREATE INDEX latest_metrics_by_key ON latest_metrics(key, value);
 INSERT INTO experiments (experiment_id, name, creation_time, last_update_time)
   VALUES (0, 'Default', CAST(strftime('%s','now') AS INTEGER) * 1000, CAST(strftime('%s','now') AS INTEGER) * 1000);
 )sql";

@@ -98,7 +98,9 @@ StatusOr<Database> Database::open(const std::string& path, bool create, int busy
   sqlite3_extended_result_codes(db.db_, 1);
   // WAL: readers never block the writer; NORMAL sync is durable against process crashes (the
   // case that matters for a training run killed mid-way) and costs no fsync per commit.
-  CREDO_RETURN_IF_ERROR(db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+  // A 64 MB page cache keeps the indexes of a store of tens of thousands of runs in memory.
+  CREDO_RETURN_IF_ERROR(db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=8192;"));
   return db;
 }
 
@@ -177,6 +179,15 @@ Status WriteTransaction::commit() {
   Status status = db_->exec("COMMIT");
   if (status.ok()) db_ = nullptr;
   return status;
+}
+
+StatusOr<ReadTransaction> ReadTransaction::begin(Database& db) {
+  CREDO_RETURN_IF_ERROR(db.exec("BEGIN DEFERRED"));
+  return ReadTransaction(&db);
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (db_) (void)db_->exec("COMMIT");
 }
 
 }  // namespace credo::sql

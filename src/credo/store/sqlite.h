@@ -56,6 +56,25 @@ class Statement {
   Database* db_ = nullptr;
 };
 
+// A statement borrowed from a cache: reset when the borrower is done, so that it never holds a
+// read transaction open (which would pin an old snapshot and stop WAL checkpoints).
+class BorrowedStatement {
+ public:
+  explicit BorrowedStatement(Statement* stmt) : stmt_(stmt) {}
+  BorrowedStatement(BorrowedStatement&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  BorrowedStatement(const BorrowedStatement&) = delete;
+  BorrowedStatement& operator=(const BorrowedStatement&) = delete;
+  BorrowedStatement& operator=(BorrowedStatement&&) = delete;
+  ~BorrowedStatement() {
+    if (stmt_) stmt_->reset();
+  }
+  Statement* operator->() const { return stmt_; }
+  Statement& operator*() const { return *stmt_; }
+
+ private:
+  Statement* stmt_;
+};
+
 // One connection to a database file, opened in WAL mode with a busy timeout, so that several
 // processes and threads can read while one writes. Not thread-safe: one per thread, or guarded.
 class Database {
@@ -99,6 +118,22 @@ class WriteTransaction {
 
  private:
   explicit WriteTransaction(Database* db) : db_(db) {}
+  Database* db_;
+};
+
+// A read transaction: every statement inside sees one snapshot of the store, and the file locks
+// are taken once instead of once per statement (most of the cost of reading many small rows).
+class ReadTransaction {
+ public:
+  static StatusOr<ReadTransaction> begin(Database& db);
+  ReadTransaction(ReadTransaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(ReadTransaction&&) = delete;
+  ~ReadTransaction();
+
+ private:
+  explicit ReadTransaction(Database* db) : db_(db) {}
   Database* db_;
 };
 

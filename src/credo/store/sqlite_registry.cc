@@ -138,6 +138,9 @@ StatusOr<ModelVersion> SqliteStore::create_model_version(const std::string& name
   std::error_code ec;
   if (!fs::exists(source_dir, ec))
     return Status::NotFound("run " + id + " has no artifact '" + artifact_path + "' to register");
+  if (!fs::is_directory(source_dir, ec))
+    return Status::InvalidArgument("artifact '" + artifact_path + "' of run " + id +
+                                   " is a file; a model is a folder (a model bundle)");
 
   CREDO_ASSIGN_OR_RETURN(sql::WriteTransaction tx, sql::WriteTransaction::begin(db_));
   int64_t now = clock_->now_ms();

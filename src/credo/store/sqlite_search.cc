@@ -122,6 +122,7 @@ StatusOr<std::vector<Run>> SqliteStore::search_runs(const RunSearch& search) {
   }
 
   std::lock_guard lock(mutex_);
+  CREDO_ASSIGN_OR_RETURN(sql::ReadTransaction snapshot, sql::ReadTransaction::begin(db_));
   CREDO_ASSIGN_OR_RETURN(sql::Statement stmt, db_.prepare(sql));
   for (size_t i = 0; i < bindings.size(); ++i) {
     int index = static_cast<int>(i + 1);

@@ -88,6 +88,15 @@ StatusOr<std::unique_ptr<Store>> open_store(const fs::path& dir, bool create, st
   return std::unique_ptr<Store>(new SqliteStore(dir, std::move(db), std::move(clock)));
 }
 
+StatusOr<sql::BorrowedStatement> SqliteStore::cached(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    CREDO_ASSIGN_OR_RETURN(sql::Statement stmt, db_.prepare(sql));
+    it = statements_.emplace(sql, std::move(stmt)).first;
+  }
+  return sql::BorrowedStatement(&it->second);
+}
+
 // --- experiments ---
 
 StatusOr<Experiment> SqliteStore::read_experiment(const char* where, const std::string& value) {
@@ -198,16 +207,16 @@ StatusOr<RunInfo> SqliteStore::create_run(const NewRun& run) {
 StatusOr<std::string> SqliteStore::resolve_run_id(const std::string& id) {
   if (id.size() < 6 || id.size() > 32 || id.find_first_not_of("0123456789abcdef") != std::string::npos)
     return Status::NotFound("no run '" + id + "' (a run id is 32 hex digits; a unique prefix of 6 or more will do)");
-  CREDO_ASSIGN_OR_RETURN(sql::Statement stmt,
-                         db_.prepare("SELECT run_uuid FROM runs WHERE run_uuid >= ? AND run_uuid < ? LIMIT 2"));
+  CREDO_ASSIGN_OR_RETURN(sql::BorrowedStatement stmt,
+                         cached("SELECT run_uuid FROM runs WHERE run_uuid >= ? AND run_uuid < ? LIMIT 2"));
   std::string upper = id;
   upper.push_back('g');  // just past every id that starts with `id`
-  stmt.bind(1, id).bind(2, upper);
+  stmt->bind(1, id).bind(2, upper);
   std::vector<std::string> found;
   while (true) {
-    CREDO_ASSIGN_OR_RETURN(bool row, stmt.step());
+    CREDO_ASSIGN_OR_RETURN(bool row, stmt->step());
     if (!row) break;
-    found.push_back(stmt.text(0));
+    found.push_back(stmt->text(0));
   }
   if (found.empty()) return Status::NotFound("no run '" + id + "' in the store");
   if (found.size() > 1) return Status::InvalidArgument("run prefix '" + id + "' matches several runs; give more digits");
@@ -215,36 +224,36 @@ StatusOr<std::string> SqliteStore::resolve_run_id(const std::string& id) {
 }
 
 StatusOr<RunInfo> SqliteStore::read_run_info(const std::string& run_id) {
-  CREDO_ASSIGN_OR_RETURN(sql::Statement stmt,
-                         db_.prepare(std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_uuid = ?"));
-  stmt.bind(1, run_id);
-  CREDO_ASSIGN_OR_RETURN(bool row, stmt.step());
+  CREDO_ASSIGN_OR_RETURN(sql::BorrowedStatement stmt,
+                         cached(std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_uuid = ?"));
+  stmt->bind(1, run_id);
+  CREDO_ASSIGN_OR_RETURN(bool row, stmt->step());
   if (!row) return Status::NotFound("no run '" + run_id + "' in the store");
-  return read_run_columns(stmt, root_);
+  return read_run_columns(*stmt, root_);
 }
 
 Status SqliteStore::fill_run_data(Run& run) {
   const std::string& id = run.info.run_id;
   for (const char* table : {"params", "tags"}) {
-    CREDO_ASSIGN_OR_RETURN(sql::Statement stmt,
-                           db_.prepare(std::string("SELECT key, value FROM ") + table + " WHERE run_uuid = ?"));
-    stmt.bind(1, id);
+    CREDO_ASSIGN_OR_RETURN(sql::BorrowedStatement stmt,
+                           cached(std::string("SELECT key, value FROM ") + table + " WHERE run_uuid = ?"));
+    stmt->bind(1, id);
     auto& into = table[0] == 'p' ? run.params : run.tags;
     while (true) {
-      CREDO_ASSIGN_OR_RETURN(bool row, stmt.step());
+      CREDO_ASSIGN_OR_RETURN(bool row, stmt->step());
       if (!row) break;
-      into.emplace(stmt.text(0), stmt.text(1));
+      into.emplace_hint(into.end(), stmt->text(0), stmt->text(1));  // rows come in key order
     }
   }
-  CREDO_ASSIGN_OR_RETURN(sql::Statement metrics,
-                         db_.prepare("SELECT key, value, is_nan, timestamp, step FROM latest_metrics WHERE run_uuid = ?"));
-  metrics.bind(1, id);
+  CREDO_ASSIGN_OR_RETURN(sql::BorrowedStatement metrics,
+                         cached("SELECT key, value, is_nan, timestamp, step FROM latest_metrics WHERE run_uuid = ?"));
+  metrics->bind(1, id);
   while (true) {
-    CREDO_ASSIGN_OR_RETURN(bool row, metrics.step());
+    CREDO_ASSIGN_OR_RETURN(bool row, metrics->step());
     if (!row) break;
-    double value = metrics.int64(2) ? std::nan("") : metrics.real(1);
-    std::string key = metrics.text(0);
-    run.metrics.emplace(key, Metric{key, value, metrics.int64(3), metrics.int64(4)});
+    double value = metrics->int64(2) ? std::nan("") : metrics->real(1);
+    std::string key = metrics->text(0);
+    run.metrics.emplace_hint(run.metrics.end(), key, Metric{key, value, metrics->int64(3), metrics->int64(4)});
   }
   return Status::Ok();
 }
@@ -264,71 +273,71 @@ Status SqliteStore::log_batch(const std::string& run_id, const std::vector<Metri
   CREDO_ASSIGN_OR_RETURN(sql::WriteTransaction tx, sql::WriteTransaction::begin(db_));
 
   if (!metrics.empty()) {
-    CREDO_ASSIGN_OR_RETURN(sql::Statement insert, db_.prepare("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)"));
+    CREDO_ASSIGN_OR_RETURN(sql::BorrowedStatement insert, cached("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)"));
     // The latest point of each key in this batch; only those touch latest_metrics.
     std::unordered_map<std::string_view, const Metric*> latest;
     for (const Metric& m : metrics) {
-      insert.bind(1, run_id).bind(2, m.key);
+      insert->bind(1, run_id).bind(2, m.key);
       bool is_nan = std::isnan(m.value);
-      is_nan ? insert.bind_null(3) : insert.bind(3, m.value);
-      insert.bind(4, static_cast<int64_t>(is_nan)).bind(5, m.timestamp_ms).bind(6, m.step);
-      CREDO_RETURN_IF_ERROR(insert.run());
-      insert.reset();
+      is_nan ? insert->bind_null(3) : insert->bind(3, m.value);
+      insert->bind(4, static_cast<int64_t>(is_nan)).bind(5, m.timestamp_ms).bind(6, m.step);
+      CREDO_RETURN_IF_ERROR(insert->run());
+      insert->reset();
       const Metric*& best = latest[m.key];
       if (!best || m.step > best->step || (m.step == best->step && m.timestamp_ms >= best->timestamp_ms)) best = &m;
     }
     CREDO_ASSIGN_OR_RETURN(
-        sql::Statement upsert,
-        db_.prepare("INSERT INTO latest_metrics VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(run_uuid, key) DO UPDATE SET "
+        sql::BorrowedStatement upsert,
+        cached("INSERT INTO latest_metrics VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(run_uuid, key) DO UPDATE SET "
                     "value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, "
                     "step = excluded.step WHERE excluded.step > latest_metrics.step OR "
                     "(excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp)"));
     for (const auto& [key, m] : latest) {
-      upsert.bind(1, run_id).bind(2, key);
+      upsert->bind(1, run_id).bind(2, key);
       bool is_nan = std::isnan(m->value);
-      is_nan ? upsert.bind_null(3) : upsert.bind(3, m->value);
-      upsert.bind(4, static_cast<int64_t>(is_nan)).bind(5, m->timestamp_ms).bind(6, m->step);
-      CREDO_RETURN_IF_ERROR(upsert.run());
-      upsert.reset();
+      is_nan ? upsert->bind_null(3) : upsert->bind(3, m->value);
+      upsert->bind(4, static_cast<int64_t>(is_nan)).bind(5, m->timestamp_ms).bind(6, m->step);
+      CREDO_RETURN_IF_ERROR(upsert->run());
+      upsert->reset();
     }
   }
   if (!params.empty()) {
-    CREDO_ASSIGN_OR_RETURN(sql::Statement existing, db_.prepare("SELECT value FROM params WHERE run_uuid = ? AND key = ?"));
-    CREDO_ASSIGN_OR_RETURN(sql::Statement insert, db_.prepare("INSERT INTO params VALUES (?, ?, ?)"));
+    CREDO_ASSIGN_OR_RETURN(sql::BorrowedStatement existing, cached("SELECT value FROM params WHERE run_uuid = ? AND key = ?"));
+    CREDO_ASSIGN_OR_RETURN(sql::BorrowedStatement insert, cached("INSERT INTO params VALUES (?, ?, ?)"));
     for (const auto& [key, value] : params) {
-      existing.bind(1, run_id).bind(2, key);
-      CREDO_ASSIGN_OR_RETURN(bool found, existing.step());
-      std::string old = found ? existing.text(0) : std::string();
-      existing.reset();
+      existing->bind(1, run_id).bind(2, key);
+      CREDO_ASSIGN_OR_RETURN(bool found, existing->step());
+      std::string old = found ? existing->text(0) : std::string();
+      existing->reset();
       if (found) {
         if (old != value)
           return Status::InvalidArgument("param '" + key + "' of run " + run_id + " is already '" + old +
                                          "'; a param can't change (got '" + value + "')");
         continue;
       }
-      CREDO_RETURN_IF_ERROR(insert.bind(1, run_id).bind(2, key).bind(3, value).run());
-      insert.reset();
+      CREDO_RETURN_IF_ERROR(insert->bind(1, run_id).bind(2, key).bind(3, value).run());
+      insert->reset();
     }
   }
   if (!tags.empty()) {
-    CREDO_ASSIGN_OR_RETURN(sql::Statement upsert,
-                           db_.prepare("INSERT INTO tags VALUES (?, ?, ?) "
+    CREDO_ASSIGN_OR_RETURN(sql::BorrowedStatement upsert,
+                           cached("INSERT INTO tags VALUES (?, ?, ?) "
                                        "ON CONFLICT(run_uuid, key) DO UPDATE SET value = excluded.value"));
     for (const auto& [key, value] : tags) {
-      CREDO_RETURN_IF_ERROR(upsert.bind(1, run_id).bind(2, key).bind(3, value).run());
-      upsert.reset();
+      CREDO_RETURN_IF_ERROR(upsert->bind(1, run_id).bind(2, key).bind(3, value).run());
+      upsert->reset();
     }
   }
-  CREDO_ASSIGN_OR_RETURN(sql::Statement beat, db_.prepare("UPDATE runs SET heartbeat_time = ? WHERE run_uuid = ?"));
-  CREDO_RETURN_IF_ERROR(beat.bind(1, clock_->now_ms()).bind(2, run_id).run());
+  CREDO_ASSIGN_OR_RETURN(sql::BorrowedStatement beat, cached("UPDATE runs SET heartbeat_time = ? WHERE run_uuid = ?"));
+  CREDO_RETURN_IF_ERROR(beat->bind(1, clock_->now_ms()).bind(2, run_id).run());
   return tx.commit();
 }
 
 Status SqliteStore::heartbeat(const std::string& run_id) {
   std::lock_guard lock(mutex_);
   CREDO_ASSIGN_OR_RETURN(sql::WriteTransaction tx, sql::WriteTransaction::begin(db_));
-  CREDO_ASSIGN_OR_RETURN(sql::Statement beat, db_.prepare("UPDATE runs SET heartbeat_time = ? WHERE run_uuid = ?"));
-  CREDO_RETURN_IF_ERROR(beat.bind(1, clock_->now_ms()).bind(2, run_id).run());
+  CREDO_ASSIGN_OR_RETURN(sql::BorrowedStatement beat, cached("UPDATE runs SET heartbeat_time = ? WHERE run_uuid = ?"));
+  CREDO_RETURN_IF_ERROR(beat->bind(1, clock_->now_ms()).bind(2, run_id).run());
   if (db_.changes() == 0) return Status::NotFound("no run '" + run_id + "' in the store");
   return tx.commit();
 }
@@ -336,12 +345,12 @@ Status SqliteStore::heartbeat(const std::string& run_id) {
 Status SqliteStore::set_run_status(const std::string& run_id, RunStatus status) {
   std::lock_guard lock(mutex_);
   CREDO_ASSIGN_OR_RETURN(sql::WriteTransaction tx, sql::WriteTransaction::begin(db_));
-  CREDO_ASSIGN_OR_RETURN(sql::Statement stmt,
-                         db_.prepare("UPDATE runs SET status = ?, end_time = ?, heartbeat_time = ? WHERE run_uuid = ?"));
+  CREDO_ASSIGN_OR_RETURN(sql::BorrowedStatement stmt,
+                         cached("UPDATE runs SET status = ?, end_time = ?, heartbeat_time = ? WHERE run_uuid = ?"));
   int64_t now = clock_->now_ms();
   bool ended = status != RunStatus::kRunning && status != RunStatus::kScheduled;
-  stmt.bind(1, run_status_name(status)).bind(2, ended ? std::optional<int64_t>(now) : std::nullopt);
-  CREDO_RETURN_IF_ERROR(stmt.bind(3, now).bind(4, run_id).run());
+  stmt->bind(1, run_status_name(status)).bind(2, ended ? std::optional<int64_t>(now) : std::nullopt);
+  CREDO_RETURN_IF_ERROR(stmt->bind(3, now).bind(4, run_id).run());
   if (db_.changes() == 0) return Status::NotFound("no run '" + run_id + "' in the store");
   return tx.commit();
 }
@@ -357,6 +366,7 @@ Status SqliteStore::set_data_fingerprint(const std::string& run_id, const std::s
 
 StatusOr<Run> SqliteStore::get_run(const std::string& run_id_or_prefix) {
   std::lock_guard lock(mutex_);
+  CREDO_ASSIGN_OR_RETURN(sql::ReadTransaction snapshot, sql::ReadTransaction::begin(db_));
   CREDO_ASSIGN_OR_RETURN(std::string run_id, resolve_run_id(run_id_or_prefix));
   Run run;
   CREDO_ASSIGN_OR_RETURN(run.info, read_run_info(run_id));

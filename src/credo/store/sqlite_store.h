@@ -4,6 +4,7 @@
 // sqlite_registry.cc (registered models, versions, aliases).
 #pragma once
 
+#include <map>
 #include <mutex>
 
 #include "credo/store/sqlite.h"
@@ -62,11 +63,15 @@ class SqliteStore final : public Store {
   Status record_alias_move(const std::string& name, const std::string& alias, std::optional<int64_t> from,
                            std::optional<int64_t> to, const std::string& moved_by, const std::string& reason);
   std::string absolute(const std::string& relative) const { return (root_ / relative).string(); }
+  // A prepared statement kept for the store's lifetime, reset and ready for new bindings: for
+  // the statements run once per run or per metric point. Not for statements that nest.
+  StatusOr<sql::BorrowedStatement> cached(const std::string& sql);
 
   std::filesystem::path root_;
   sql::Database db_;
   std::shared_ptr<const Clock> clock_;
   std::mutex mutex_;
+  std::map<std::string, sql::Statement> statements_;
 };
 
 // The columns of `runs` read into a RunInfo, in the order read_run_columns expects.
