@@ -9,25 +9,14 @@
 #include <fstream>
 #include <string>
 
+#include "cli_testing.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandRun {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
-
-CommandRun credo(const std::string& args) {
-  std::string command = std::string(CREDO_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using credo::cli::testing::CommandRun;
+using credo::cli::testing::credo;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -43,7 +32,7 @@ fs::path CliTest::dir_;
 TEST_F(CliTest, HelpListsEveryCommandAndEachCommandHasHelp) {
   CommandRun help = credo("--help");
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* command : {"version", "synth", "inspect", "features"}) {
+  for (const char* command : {"version", "synth", "inspect", "features", "experiments", "runs", "models"}) {
     EXPECT_NE(help.output.find(command), std::string::npos) << command;
     CommandRun sub = credo(std::string(command) + " --help");
     EXPECT_EQ(sub.exit_code, 0) << command;
