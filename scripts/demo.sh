@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # `make demo`: runs credo's loop end to end. Today the loop is: data (generated with
 # `credo synth`, or the real Kaggle folder / zip given as DATA=...) -> `credo inspect` ->
-# `credo features`.
+# `credo features`, tracked in the store OUT_DIR/store (experiment "demo") -> the runs listed.
 # usage: demo.sh CREDO_BINARY OUT_DIR CLIENTS [DATA]
 set -euo pipefail
 credo=$1; out=$2; clients=$3; data=${4:-}
 mkdir -p "$out"
+export CREDO_STORE="$out/store"
 if [ -z "$data" ]; then
   data="$out/data"
   echo "== credo synth: a generated Home Credit data set of $clients clients in $data"
@@ -20,9 +21,12 @@ echo "== credo inspect $data"
 sed -n '/^Key relations/q;p' "$out/inspect.txt"
 sed -n '/^Key relations/,/^$/p' "$out/inspect.txt"
 echo
-echo "== credo features --data $data --out $out/features.credo"
-"$credo" features --data "$data" --out "$out/features.credo" --csv "$out/features.csv"
+echo "== credo features --data $data --out $out/features.credo --experiment demo"
+"$credo" features --data "$data" --out "$out/features.credo" --csv "$out/features.csv" --experiment demo
 echo
 echo "Every table and column is described in $out/inspect.txt (JSON: $out/inspect.json)."
 echo "The features: $out/features.csv, in words: $out/features.credo.dictionary.csv,"
 echo "leakage report: $out/features.credo.leakage.txt."
+echo
+echo "== credo runs list --experiment demo   (store: $CREDO_STORE)"
+"$credo" runs list --experiment demo
