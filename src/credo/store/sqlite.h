@@ -38,6 +38,16 @@ class Statement {
 
   // Advances to the next row: true when a row is ready, false when done; errors as Status.
   StatusOr<bool> step();
+  // Steps through every row, calling `on_row()` for each (it reads the columns of this statement).
+  template <typename OnRow>
+  Status for_each_row(OnRow&& on_row) {
+    while (true) {
+      StatusOr<bool> row = step();
+      if (!row.ok()) return row.status();
+      if (!*row) return Status::Ok();
+      on_row();
+    }
+  }
   // Runs a statement that returns no rows (or ignores them).
   Status run();
   // Makes the statement ready to run again with new bindings.

@@ -38,18 +38,14 @@ StatusOr<RegisteredModel> SqliteStore::read_registered_model(const std::string& 
   RegisteredModel model{stmt.text(0), stmt.text(1), stmt.int64(2), stmt.int64(3), {}, {}, stmt.int64(4)};
   CREDO_ASSIGN_OR_RETURN(sql::Statement tags, db_.prepare("SELECT key, value FROM registered_model_tags WHERE name = ?"));
   tags.bind(1, name);
-  while (true) {
-    CREDO_ASSIGN_OR_RETURN(bool more, tags.step());
-    if (!more) break;
+  CREDO_RETURN_IF_ERROR(tags.for_each_row([&] {
     model.tags[tags.text(0)] = tags.text(1);
-  }
+  }));
   CREDO_ASSIGN_OR_RETURN(sql::Statement aliases, db_.prepare("SELECT alias, version FROM model_aliases WHERE name = ?"));
   aliases.bind(1, name);
-  while (true) {
-    CREDO_ASSIGN_OR_RETURN(bool more, aliases.step());
-    if (!more) break;
+  CREDO_RETURN_IF_ERROR(aliases.for_each_row([&] {
     model.aliases[aliases.text(0)] = aliases.int64(1);
-  }
+  }));
   return model;
 }
 
@@ -78,14 +74,12 @@ StatusOr<ModelVersion> SqliteStore::read_model_version(const std::string& name, 
     CREDO_ASSIGN_OR_RETURN(sql::Statement kv, db_.prepare(std::string("SELECT key, value FROM ") + table +
                                                           " WHERE name = ? AND version = ?"));
     kv.bind(1, name).bind(2, version);
-    while (true) {
-      CREDO_ASSIGN_OR_RETURN(bool more, kv.step());
-      if (!more) break;
+    CREDO_RETURN_IF_ERROR(kv.for_each_row([&] {
       if (table[14] == 'm')
         v.metrics[kv.text(0)] = kv.is_null(1) ? std::nan("") : kv.real(1);
       else
         v.tags[kv.text(0)] = kv.text(1);
-    }
+    }));
   }
   return v;
 }
@@ -113,11 +107,9 @@ StatusOr<std::vector<RegisteredModel>> SqliteStore::list_registered_models() {
   std::lock_guard lock(mutex_);
   CREDO_ASSIGN_OR_RETURN(sql::Statement stmt, db_.prepare("SELECT name FROM registered_models ORDER BY name"));
   std::vector<std::string> names;
-  while (true) {
-    CREDO_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
+  CREDO_RETURN_IF_ERROR(stmt.for_each_row([&] {
     names.push_back(stmt.text(0));
-  }
+  }));
   std::vector<RegisteredModel> models;
   for (const std::string& name : names) {
     CREDO_ASSIGN_OR_RETURN(RegisteredModel model, read_registered_model(name));
@@ -251,12 +243,10 @@ StatusOr<std::vector<AliasMove>> SqliteStore::alias_history(const std::string& n
                                      "FROM alias_history WHERE name = ? ORDER BY id"));
   stmt.bind(1, name);
   std::vector<AliasMove> moves;
-  while (true) {
-    CREDO_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
+  CREDO_RETURN_IF_ERROR(stmt.for_each_row([&] {
     moves.push_back(AliasMove{stmt.text(0), stmt.text(1), stmt.optional_int64(2), stmt.optional_int64(3),
                               stmt.text(4), stmt.int64(5), stmt.text(6)});
-  }
+  }));
   return moves;
 }
 

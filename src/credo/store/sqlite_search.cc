@@ -129,11 +129,9 @@ StatusOr<std::vector<Run>> SqliteStore::search_runs(const RunSearch& search) {
     std::visit([&](const auto& value) { stmt.bind(index, value); }, bindings[i]);
   }
   std::vector<Run> runs;
-  while (true) {
-    CREDO_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
+  CREDO_RETURN_IF_ERROR(stmt.for_each_row([&] {
     runs.push_back(Run{read_run_columns(stmt, root_), {}, {}, {}});
-  }
+  }));
   if (search.with_data)
     for (Run& run : runs) CREDO_RETURN_IF_ERROR(fill_run_data(run));
   return runs;

@@ -109,11 +109,9 @@ StatusOr<Experiment> SqliteStore::read_experiment(const char* where, const std::
   Experiment e{stmt.int64(0), stmt.text(1), stmt.text(2), stmt.int64(3), stmt.int64(4), {}};
   CREDO_ASSIGN_OR_RETURN(sql::Statement tags, db_.prepare("SELECT key, value FROM experiment_tags WHERE experiment_id = ?"));
   tags.bind(1, e.id);
-  while (true) {
-    CREDO_ASSIGN_OR_RETURN(bool more, tags.step());
-    if (!more) break;
+  CREDO_RETURN_IF_ERROR(tags.for_each_row([&] {
     e.tags[tags.text(0)] = tags.text(1);
-  }
+  }));
   return e;
 }
 
@@ -150,11 +148,9 @@ StatusOr<std::vector<Experiment>> SqliteStore::list_experiments() {
   {
     std::lock_guard lock(mutex_);
     CREDO_ASSIGN_OR_RETURN(sql::Statement stmt, db_.prepare("SELECT name FROM experiments ORDER BY experiment_id"));
-    while (true) {
-      CREDO_ASSIGN_OR_RETURN(bool row, stmt.step());
-      if (!row) break;
+    CREDO_RETURN_IF_ERROR(stmt.for_each_row([&] {
       names.push_back(stmt.text(0));
-    }
+    }));
   }
   std::vector<Experiment> experiments;
   for (const std::string& name : names) {
@@ -213,11 +209,9 @@ StatusOr<std::string> SqliteStore::resolve_run_id(const std::string& id) {
   upper.push_back('g');  // just past every id that starts with `id`
   stmt->bind(1, id).bind(2, upper);
   std::vector<std::string> found;
-  while (true) {
-    CREDO_ASSIGN_OR_RETURN(bool row, stmt->step());
-    if (!row) break;
+  CREDO_RETURN_IF_ERROR(stmt->for_each_row([&] {
     found.push_back(stmt->text(0));
-  }
+  }));
   if (found.empty()) return Status::NotFound("no run '" + id + "' in the store");
   if (found.size() > 1) return Status::InvalidArgument("run prefix '" + id + "' matches several runs; give more digits");
   return found[0];
@@ -239,22 +233,18 @@ Status SqliteStore::fill_run_data(Run& run) {
                            cached(std::string("SELECT key, value FROM ") + table + " WHERE run_uuid = ?"));
     stmt->bind(1, id);
     auto& into = table[0] == 'p' ? run.params : run.tags;
-    while (true) {
-      CREDO_ASSIGN_OR_RETURN(bool row, stmt->step());
-      if (!row) break;
+    CREDO_RETURN_IF_ERROR(stmt->for_each_row([&] {
       into.emplace_hint(into.end(), stmt->text(0), stmt->text(1));  // rows come in key order
-    }
+    }));
   }
   CREDO_ASSIGN_OR_RETURN(sql::BorrowedStatement metrics,
                          cached("SELECT key, value, is_nan, timestamp, step FROM latest_metrics WHERE run_uuid = ?"));
   metrics->bind(1, id);
-  while (true) {
-    CREDO_ASSIGN_OR_RETURN(bool row, metrics->step());
-    if (!row) break;
+  CREDO_RETURN_IF_ERROR(metrics->for_each_row([&] {
     double value = metrics->int64(2) ? std::nan("") : metrics->real(1);
     std::string key = metrics->text(0);
     run.metrics.emplace_hint(run.metrics.end(), key, Metric{key, value, metrics->int64(3), metrics->int64(4)});
-  }
+  }));
   return Status::Ok();
 }
 
@@ -382,11 +372,9 @@ StatusOr<std::vector<Metric>> SqliteStore::metric_history(const std::string& run
                                      "ORDER BY step, timestamp, rowid"));
   stmt.bind(1, id).bind(2, key);
   std::vector<Metric> points;
-  while (true) {
-    CREDO_ASSIGN_OR_RETURN(bool row, stmt.step());
-    if (!row) break;
+  CREDO_RETURN_IF_ERROR(stmt.for_each_row([&] {
     points.push_back(Metric{key, stmt.int64(1) ? std::nan("") : stmt.real(0), stmt.int64(2), stmt.int64(3)});
-  }
+  }));
   return points;
 }
 
@@ -398,14 +386,12 @@ StatusOr<std::vector<RunInfo>> SqliteStore::fail_dead_runs(int64_t stale_after_m
   int64_t now = clock_->now_ms();
   std::string host = this_host();
   std::vector<RunInfo> dead;
-  while (true) {
-    CREDO_ASSIGN_OR_RETURN(bool row, running.step());
-    if (!row) break;
+  CREDO_RETURN_IF_ERROR(running.for_each_row([&] {
     RunInfo info = read_run_columns(running, root_);
     bool stale = now - info.heartbeat_ms > stale_after_ms;
     bool gone = !info.host.empty() && info.host == host && process_is_gone(info.pid);
     if (stale || gone) dead.push_back(std::move(info));
-  }
+  }));
   CREDO_ASSIGN_OR_RETURN(sql::Statement fail,
                          db_.prepare("UPDATE runs SET status = 'FAILED', end_time = ? WHERE run_uuid = ? AND status = 'RUNNING'"));
   CREDO_ASSIGN_OR_RETURN(sql::Statement tag,
