@@ -41,7 +41,7 @@ std::vector<std::string> split_commas(const std::string& text) {
 }
 
 // The columns beyond the fixed ones: those asked for, those the filter and order mention, else
-// the metrics most runs have (up to five).
+// the metrics most runs have (up to five, top-level keys first).
 std::vector<RunColumn> extra_columns(const RunsListFlags& flags, const store::RunFilter& filter,
                                      const std::vector<store::RunOrder>& orders, const std::vector<store::Run>& runs) {
   std::vector<RunColumn> columns;
@@ -60,8 +60,11 @@ std::vector<RunColumn> extra_columns(const RunsListFlags& flags, const store::Ru
     for (const store::Run& run : runs)
       for (const auto& [key, metric] : run.metrics) ++frequency[key];
     std::vector<std::pair<std::string, size_t>> by_frequency(frequency.begin(), frequency.end());
-    std::stable_sort(by_frequency.begin(), by_frequency.end(),
-                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    // Top-level keys ("auc") before grouped ones ("seconds/read bureau"), then the most common.
+    std::stable_sort(by_frequency.begin(), by_frequency.end(), [](const auto& a, const auto& b) {
+      bool a_grouped = a.first.find('/') != std::string::npos, b_grouped = b.first.find('/') != std::string::npos;
+      return a_grouped != b_grouped ? b_grouped : a.second > b.second;
+    });
     for (size_t i = 0; i < by_frequency.size() && i < 5; ++i) add(store::FilterEntity::kMetric, by_frequency[i].first);
   }
   std::erase_if(columns, [](const RunColumn& c) {
