@@ -5,7 +5,7 @@
 
 #include "commands.h"
 #include "credo/store/mlflow_export.h"
-#include "credo/store/store_location.h"
+#include "store_options.h"
 
 namespace credo::cli {
 namespace {
@@ -19,8 +19,7 @@ struct ExportMlflowFlags {
 };
 
 Status run_export_mlflow(const ExportMlflowFlags& flags) {
-  CREDO_ASSIGN_OR_RETURN(std::filesystem::path store_dir, store::resolve_store_dir(flags.store));
-  CREDO_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, store::open_store(store_dir, /*create=*/false));
+  CREDO_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, open_command_store(flags.store, /*create=*/false));
   store::MlflowExportOptions options;
   options.experiments = flags.experiments;
   options.copy_artifacts = !flags.no_artifacts;
@@ -43,7 +42,7 @@ void add_export_command(CLI::App& app, int& exit_code) {
   cmd->require_subcommand(1);
   CLI::App* mlflow = cmd->add_subcommand(
       "mlflow", "Write experiments, runs, artifacts and registered models as an MLflow file store (mlruns/)");
-  mlflow->add_option("--store", flags->store, "Store folder (default: $CREDO_STORE, else ./credo-store)");
+  add_store_flag(mlflow, flags->store);
   mlflow->add_option("--out", flags->out, "The mlruns folder to write (created; see --overwrite)")->required();
   mlflow->add_option("--experiment", flags->experiments, "Export only this experiment (repeatable; default: all)");
   mlflow->add_flag("--no-artifacts", flags->no_artifacts, "Leave runs' artifact folders empty");

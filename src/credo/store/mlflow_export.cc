@@ -263,7 +263,7 @@ StatusOr<fs::path> checked_destination(const Store& store, const fs::path& out_d
   if (!fs::exists(final, ec)) return final;
   if (!fs::is_directory(final, ec)) return Status::AlreadyExists(final.string() + ": exists and is not a folder");
   if (fs::is_empty(final, ec)) return final;
-  if (!overwrite) return Status::AlreadyExists(final.string() + ": folder is not empty (overwrite replaces an earlier export)");
+  if (!overwrite) return Status::AlreadyExists(final.string() + ": folder is not empty (--overwrite replaces an earlier export)");
   if (!fs::exists(final / "0" / "meta.yaml", ec))
     return Status::FailedPrecondition(final.string() + ": not replaced, it is not an MLflow file store (no 0/meta.yaml)");
   return final;
