@@ -28,5 +28,8 @@ echo "Every table and column is described in $out/inspect.txt (JSON: $out/inspec
 echo "The features: $out/features.csv, in words: $out/features.credo.dictionary.csv,"
 echo "leakage report: $out/features.credo.leakage.txt."
 echo
+echo "== credo export mlflow --out $out/mlruns"
+"$credo" export mlflow --out "$out/mlruns" --overwrite
+echo
 echo "== credo runs list --experiment demo   (store: $CREDO_STORE)"
 "$credo" runs list --experiment demo

@@ -15,6 +15,7 @@ void add_features_command(CLI::App& app, int& exit_code);
 void add_experiments_command(CLI::App& app, int& exit_code);
 void add_runs_command(CLI::App& app, int& exit_code);
 void add_models_command(CLI::App& app, int& exit_code);
+void add_export_command(CLI::App& app, int& exit_code);
 
 // Prints "credo: <error>" on stderr and returns the process exit code for it (0 when ok).
 int report(const Status& status);

@@ -122,7 +122,7 @@ Status run_features(const FeaturesFlags& flags) {
   CREDO_RETURN_IF_ERROR(run.log_metric("clients", static_cast<double>(matrix.num_rows())));
   CREDO_RETURN_IF_ERROR(run.log_metric("train_clients", static_cast<double>(train)));
   CREDO_RETURN_IF_ERROR(run.log_metric("features", static_cast<double>(matrix.num_features())));
-  CREDO_RETURN_IF_ERROR(run.log_metric("seconds", seconds));
+  CREDO_RETURN_IF_ERROR(run.log_metric("seconds_total", seconds));
   CREDO_RETURN_IF_ERROR(run.log_metric("peak_memory_mb", static_cast<double>(peak_rss_bytes()) / 1e6));
   for (const auto& [step, s] : build.seconds_per_table) CREDO_RETURN_IF_ERROR(run.log_metric("seconds/" + step, s));
   CREDO_RETURN_IF_ERROR(run.log_metric("leakage/high_auc", static_cast<double>(leakage.high_auc.size())));

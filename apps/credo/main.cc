@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   credo::cli::add_experiments_command(app, exit_code);
   credo::cli::add_runs_command(app, exit_code);
   credo::cli::add_models_command(app, exit_code);
+  credo::cli::add_export_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

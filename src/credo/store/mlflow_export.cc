@@ -38,7 +38,23 @@ Status make_folder(const fs::path& path) {
   return Status::Ok();
 }
 
+Status check_keys_fit_as_files(std::string_view kind, const std::string& owner, const std::vector<std::string>& sorted_keys) {
+  // In MLflow's layout a key is a file and a '/' in it a folder: "seconds" and "seconds/read"
+  // can't both exist (MLflow's own file store fails on them too).
+  for (const std::string& key : sorted_keys) {
+    std::string folder = key + "/";
+    auto next = std::lower_bound(sorted_keys.begin(), sorted_keys.end(), folder);
+    if (next != sorted_keys.end() && next->compare(0, folder.size(), folder) == 0)
+      return Status::FailedPrecondition(std::string(kind) + " names '" + key + "' and '" + *next + "' of " + owner +
+                                        " can't both be files in MLflow's layout (one would be a file and a folder)");
+  }
+  return Status::Ok();
+}
+
 Status write_key_files(const fs::path& folder, std::string_view kind, const std::map<std::string, std::string>& entries) {
+  std::vector<std::string> keys;
+  for (const auto& entry : entries) keys.push_back(entry.first);
+  CREDO_RETURN_IF_ERROR(check_keys_fit_as_files(kind, folder.parent_path().filename().string(), keys));
   for (const auto& [key, value] : entries) {
     CREDO_RETURN_IF_ERROR(validate_key(kind, key));
     CREDO_RETURN_IF_ERROR(write_text(folder / key, value));
@@ -137,6 +153,9 @@ Status write_run(Store& store, const Run& run, const fs::path& experiment_rel, c
   CREDO_RETURN_IF_ERROR(write_key_files(run_dir / "params", "param", run.params));
   CREDO_RETURN_IF_ERROR(write_key_files(run_dir / "tags", "tag", run_tags(run)));
 
+  std::vector<std::string> metric_keys;
+  for (const auto& entry : run.metrics) metric_keys.push_back(entry.first);
+  CREDO_RETURN_IF_ERROR(check_keys_fit_as_files("metric", "run " + info.run_id, metric_keys));
   for (const auto& [key, latest] : run.metrics) {
     CREDO_RETURN_IF_ERROR(validate_key("metric", key));
     CREDO_ASSIGN_OR_RETURN(std::vector<Metric> history, store.metric_history(info.run_id, key));

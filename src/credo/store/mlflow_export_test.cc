@@ -111,6 +111,8 @@ class MlflowExportTest : public ::testing::Test {
     clock_->advance_ms(1000);
     ASSERT_TRUE(store_->set_alias("credit-default", "champion", 2, "ana", "better auc").ok());
     ASSERT_TRUE(store_->set_model_version_status("credit-default", 1, "ARCHIVED").ok());
+    ASSERT_TRUE(store_->set_registered_model_tag("credit-default", "owner", "risk team").ok());
+    ASSERT_TRUE(store_->set_model_version_tag("credit-default", 2, "algorithm", "xgboost").ok());
     parent_ = store_->get_run(parent_.run_id)->info;
     child_ = store_->get_run(child_.run_id)->info;
   }
@@ -158,9 +160,11 @@ TEST_F(MlflowExportTest, WritesMlflowsFileStoreLayoutFieldByField) {
                 o + "/tags/", o + "/tags/credo.host", o + "/tags/mlflow.runName", o + "/tags/mlflow.source.type",
                 o + "/artifacts/",
                 "models/", "models/credit-default/", "models/credit-default/meta.yaml", "models/credit-default/aliases/",
-                "models/credit-default/aliases/champion", "models/credit-default/version-1/",
+                "models/credit-default/aliases/champion", "models/credit-default/tags/",
+                "models/credit-default/tags/owner", "models/credit-default/version-1/",
                 "models/credit-default/version-1/meta.yaml", "models/credit-default/version-2/",
-                "models/credit-default/version-2/meta.yaml"}));
+                "models/credit-default/version-2/meta.yaml", "models/credit-default/version-2/tags/",
+                "models/credit-default/version-2/tags/algorithm"}));
 
   // Experiments: mlruns/<id>/meta.yaml with the id as a quoted string, tags as files.
   Experiment scoring = *store_->get_experiment_by_name("scoring");
@@ -261,6 +265,8 @@ TEST_F(MlflowExportTest, WritesMlflowsFileStoreLayoutFieldByField) {
             "last_updated_timestamp: " + std::to_string(registered.last_update_time_ms) + "\n"
             "name: credit-default\n");
   EXPECT_EQ(read(model / "aliases" / "champion"), "2");
+  EXPECT_EQ(read(model / "tags" / "owner"), "risk team");
+  EXPECT_EQ(read(model / "version-2" / "tags" / "algorithm"), "xgboost");
 
   // Versions: ARCHIVED -> stage Archived; source and storage_location are the run's exported
   // artifacts, as mlflow.register_model resolves runs:/ URIs.
@@ -368,6 +374,20 @@ TEST_F(MlflowExportTest, ReplacesOnlyAnEarlierExportAndOnlyWhenAskedTo) {
 
   for (const auto& entry : fs::directory_iterator(dir_.path()))
     EXPECT_NE(entry.path().filename().string().front(), '.') << "left behind: " << entry.path();
+}
+
+TEST_F(MlflowExportTest, KeysThatWouldBeBothAFileAndAFolderAreAClearErrorAndLeaveNothing) {
+  NewRun run;
+  run.experiment_name = "clash";
+  auto info = store_->create_run(run);
+  ASSERT_TRUE(info.ok());
+  ASSERT_TRUE(store_->log_batch(info->run_id, {{"seconds", 1, 0, 0}, {"seconds-x", 1, 0, 0}, {"seconds/read", 1, 0, 0}},
+                                {}, {}).ok());
+  auto clash = export_mlflow(*store_, out(), {});
+  EXPECT_EQ(clash.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(clash.status().message().find("'seconds' and 'seconds/read'"), std::string::npos) << clash.status().message();
+  EXPECT_FALSE(fs::exists(out()));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_.path()), fs::directory_iterator()), 1);  // only the store
 }
 
 TEST_F(MlflowExportTest, RefusesADestinationThatOverlapsTheStore) {

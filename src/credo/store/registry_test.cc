@@ -63,8 +63,13 @@ TEST_F(RegistryTest, VersionsAreNumberedImmutableCopiesWithTheirMetrics) {
   EXPECT_EQ(fs::status(fs::path(v1->artifact_dir) / "booster.json").permissions() & fs::perms::owner_write,
             fs::perms::none);
 
+  ASSERT_TRUE(store_->set_model_version_tag("credit-default", 2, "algorithm", "xgboost").ok());
+  ASSERT_TRUE(store_->set_registered_model_tag("credit-default", "owner", "risk-team").ok());
+  EXPECT_EQ(store_->set_model_version_tag("credit-default", 5, "algorithm", "x").code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->get_model_version("credit-default", 2)->tags.at("algorithm"), "xgboost");
   auto model = store_->get_registered_model("credit-default");
   ASSERT_TRUE(model.ok());
+  EXPECT_EQ(model->tags.at("owner"), "risk-team");
   EXPECT_EQ(model->latest_version, 2);
   EXPECT_EQ(store_->list_model_versions("credit-default")->size(), 2u);
 }

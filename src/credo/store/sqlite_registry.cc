@@ -269,4 +269,29 @@ Status SqliteStore::set_model_version_status(const std::string& name, int64_t ve
   return tx.commit();
 }
 
+Status SqliteStore::set_registered_model_tag(const std::string& name, const std::string& key, const std::string& value) {
+  CREDO_RETURN_IF_ERROR(validate_key("tag", key));
+  std::lock_guard lock(mutex_);
+  CREDO_ASSIGN_OR_RETURN(sql::WriteTransaction tx, sql::WriteTransaction::begin(db_));
+  CREDO_RETURN_IF_ERROR(read_registered_model(name).status());
+  CREDO_ASSIGN_OR_RETURN(sql::Statement upsert,
+                         db_.prepare("INSERT INTO registered_model_tags VALUES (?, ?, ?) "
+                                     "ON CONFLICT(name, key) DO UPDATE SET value = excluded.value"));
+  CREDO_RETURN_IF_ERROR(upsert.bind(1, name).bind(2, key).bind(3, value).run());
+  return tx.commit();
+}
+
+Status SqliteStore::set_model_version_tag(const std::string& name, int64_t version, const std::string& key,
+                                          const std::string& value) {
+  CREDO_RETURN_IF_ERROR(validate_key("tag", key));
+  std::lock_guard lock(mutex_);
+  CREDO_ASSIGN_OR_RETURN(sql::WriteTransaction tx, sql::WriteTransaction::begin(db_));
+  CREDO_RETURN_IF_ERROR(read_model_version(name, version).status());
+  CREDO_ASSIGN_OR_RETURN(sql::Statement upsert,
+                         db_.prepare("INSERT INTO model_version_tags VALUES (?, ?, ?, ?) "
+                                     "ON CONFLICT(name, version, key) DO UPDATE SET value = excluded.value"));
+  CREDO_RETURN_IF_ERROR(upsert.bind(1, name).bind(2, version).bind(3, key).bind(4, value).run());
+  return tx.commit();
+}
+
 }  // namespace credo::store

@@ -51,6 +51,9 @@ class SqliteStore final : public Store {
                       const std::string& reason) override;
   StatusOr<std::vector<AliasMove>> alias_history(const std::string& name) override;
   Status set_model_version_status(const std::string& name, int64_t version, const std::string& status) override;
+  Status set_registered_model_tag(const std::string& name, const std::string& key, const std::string& value) override;
+  Status set_model_version_tag(const std::string& name, int64_t version, const std::string& key,
+                               const std::string& value) override;
 
  private:
   // Helpers that expect mutex_ held.

@@ -81,6 +81,10 @@ class Store {
   virtual Status delete_alias(const std::string& name, const std::string& alias, const std::string& moved_by,
                               const std::string& reason) = 0;
   virtual StatusOr<std::vector<AliasMove>> alias_history(const std::string& name) = 0;
+  virtual Status set_registered_model_tag(const std::string& name, const std::string& key, const std::string& value) = 0;
+  // Version tags describe a version (algorithm, threshold...); they may be set after registration.
+  virtual Status set_model_version_tag(const std::string& name, int64_t version, const std::string& key,
+                                       const std::string& value) = 0;
   // ARCHIVED versions stay readable but take no alias; a version that holds an alias can't be archived.
   virtual Status set_model_version_status(const std::string& name, int64_t version, const std::string& status) = 0;
 };
