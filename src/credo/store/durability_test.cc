@@ -131,8 +131,11 @@ TEST(StoreDurabilityTest, AKilledRunStaysVisibleThenIsFailedAndTheStoreIsIntact)
   // Every artifact that is visible is whole: copies in progress hide under a temporary name.
   auto artifacts = list_artifacts(run.info.artifact_dir);
   ASSERT_TRUE(artifacts.ok());
-  for (const ArtifactEntry& entry : *artifacts)
-    if (!entry.is_dir) EXPECT_EQ(entry.bytes, kBlobBytes) << entry.path;
+  for (const ArtifactEntry& entry : *artifacts) {
+    if (!entry.is_dir) {
+      EXPECT_EQ(entry.bytes, kBlobBytes) << entry.path;
+    }
+  }
 
   // Its process is gone from this host: failed at once, whatever the staleness threshold.
   auto failed = store->fail_dead_runs(24LL * 3600 * 1000);

@@ -120,7 +120,9 @@ TEST_F(StoreTest, NestedRunsKeepTheirParent) {
   ASSERT_TRUE(trial.ok());
   EXPECT_EQ(trial->parent_run_id, parent.run_id);
   EXPECT_FALSE(trial->run_name.empty());  // a readable default name
-  auto children = store_->search_runs(RunSearch{{}, parse_run_filter("attributes.parent_run_id = '" + parent.run_id + "'").value()});
+  RunSearch search;
+  search.filter = parse_run_filter("attributes.parent_run_id = '" + parent.run_id + "'").value();
+  auto children = store_->search_runs(search);
   ASSERT_TRUE(children.ok());
   ASSERT_EQ(children->size(), 1u);
   EXPECT_EQ((*children)[0].info.run_id, trial->run_id);
