@@ -16,7 +16,7 @@ namespace {
 struct RunsListFlags {
   std::string store, experiment, filter, columns;
   std::vector<std::string> order_by;
-  int64_t max_results = 0;
+  int64_t max_results = 1000;  // MLflow's default for search_runs
   bool json = false;
 };
 
@@ -90,6 +90,14 @@ Status list_runs(const RunsListFlags& flags) {
   }
   search.max_results = flags.max_results;
   CREDO_ASSIGN_OR_RETURN(std::vector<store::Run> runs, store->search_runs(search));
+  size_t matching = runs.size();
+  if (search.max_results > 0 && runs.size() == static_cast<size_t>(search.max_results)) {
+    store::RunSearch count = search;
+    count.max_results = 0;
+    count.with_data = false;
+    CREDO_ASSIGN_OR_RETURN(std::vector<store::Run> all, store->search_runs(count));
+    matching = all.size();
+  }
   if (flags.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const store::Run& run : runs) out.push_back(store::to_json(run));
@@ -109,7 +117,10 @@ Status list_runs(const RunsListFlags& flags) {
   }
   std::cout << table.render();
   std::cout << runs.size() << (runs.size() == 1 ? " run" : " runs")
-            << (flags.experiment.empty() ? "" : " in experiment " + flags.experiment) << "\n";
+            << (flags.experiment.empty() ? "" : " in experiment " + flags.experiment);
+  if (matching > runs.size())
+    std::cout << " (the first " << runs.size() << " of " << matching << " matching; --max-results 0 shows all)";
+  std::cout << "\n";
   return Status::Ok();
 }
 
@@ -138,7 +149,7 @@ void add_runs_command(CLI::App& app, int& exit_code) {
                    "MLflow search filter, e.g. \"metrics.auc > 0.75 and params.algo = 'xgboost'\"");
   list->add_option("--order-by", list_flags->order_by, "e.g. metrics.business_cost (ASC by default) or 'metrics.auc DESC'");
   list->add_option("--columns", list_flags->columns, "Extra columns, e.g. metrics.auc,params.algo");
-  list->add_option("--max-results", list_flags->max_results, "At most this many runs");
+  list->add_option("--max-results", list_flags->max_results, "At most this many runs (0: all)")->capture_default_str();
   list->add_flag("--json", list_flags->json, "Print JSON instead of a table");
   list->callback([list_flags, &exit_code] { exit_code = report(list_runs(*list_flags)); });
 
