@@ -19,6 +19,9 @@ echo "== features stage: default spec, CSV in, features out"
 echo
 echo "== features stage: the feature file and the client store"
 "$build/bench/feature_store_bench"
+echo
+echo "== store stage: 10,000 runs x 51 metrics, search, and 100,000 metric points"
+"$build/bench/store_bench" --repeat 9
 if [ -n "${BENCH_ZIP:-}" ]; then
   if [ ! -f "$data.zip" ]; then (cd "$data" && zip -q -1 "../$(basename "$data").zip" ./*.csv); fi
   echo
