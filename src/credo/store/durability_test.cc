@@ -137,11 +137,16 @@ TEST(StoreDurabilityTest, AKilledRunStaysVisibleThenIsFailedAndTheStoreIsIntact)
     }
   }
 
-  // Its process is gone from this host: failed at once, whatever the staleness threshold.
-  auto failed = store->fail_dead_runs(24LL * 3600 * 1000);
-  ASSERT_TRUE(failed.ok());
-  ASSERT_EQ(failed->size(), 1u);
-  EXPECT_EQ(store->get_run(run.info.run_id)->info.status, RunStatus::kFailed);
+  // The next run to start finds it dead (its process is gone from this host: at once, whatever
+  // the staleness threshold) and marks it FAILED.
+  RunOptions next;
+  next.stale_after_ms = 24LL * 3600 * 1000;
+  auto next_run = ActiveRun::start(*store, next);
+  ASSERT_TRUE(next_run.ok());
+  auto dead = store->get_run(run.info.run_id);
+  EXPECT_EQ(dead->info.status, RunStatus::kFailed);
+  EXPECT_NE(dead->tags.at("credo.failure").find("stopped without ending"), std::string::npos);
+  EXPECT_TRUE(store->fail_dead_runs(next.stale_after_ms)->empty());  // the new run is alive
 }
 
 TEST(StoreDurabilityTest, AnEndlessRunIsFailedWhenItsOwnerReturnsEarly) {
