@@ -99,9 +99,15 @@ Status list_runs(const RunsListFlags& flags) {
     matching = all.size();
   }
   if (flags.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const store::Run& run : runs) out.push_back(store::to_json(run));
-    std::cout << out.dump(2) << "\n";
+    // One run at a time: the whole array as one JSON value would cost gigabytes of small
+    // allocations for a store of tens of thousands of runs.
+    std::string out = "[";
+    for (size_t i = 0; i < runs.size(); ++i) {
+      out += i ? ",\n" : "\n";
+      out += store::to_json(runs[i]).dump();
+    }
+    out += runs.empty() ? "]\n" : "\n]\n";
+    std::cout << out;
     return Status::Ok();
   }
   std::vector<RunColumn> columns = extra_columns(flags, search.filter, search.order_by, runs);
