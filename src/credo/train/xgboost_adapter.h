@@ -1,0 +1,97 @@
+// The one adapter around XGBoost's C API (every XGD*/XGBooster* call in credo is in
+// xgboost_adapter.cc): data matrices built once and sliced per fold, training with early stopping
+// on a validation set, probabilities, exact TreeSHAP contributions, gain importance, and the
+// booster's bytes for the model bundle. Gradient boosting and random forests (XGBoost's
+// num_parallel_tree mode) both go through it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "credo/base/status.h"
+
+namespace credo::train {
+
+// Rows of float features, row-major, NaN = missing (a FeatureMatrix's values, or a copy).
+struct DenseRows {
+  const float* data = nullptr;
+  size_t rows = 0;
+  size_t cols = 0;
+};
+
+// An XGBoost DMatrix: features, labels and optional per-row weights.
+class XgbData {
+ public:
+  // Copies `rows` into XGBoost's own storage; labels are 0/1, weights empty for none.
+  static StatusOr<XgbData> from_rows(DenseRows rows, std::span<const float> labels, std::span<const float> weights,
+                                     int threads);
+  // The rows at `indices` (in that order), with their labels; weights given here replace the parent's.
+  StatusOr<XgbData> slice(std::span<const int32_t> indices, std::span<const float> weights = {}) const;
+  size_t rows() const;
+  size_t cols() const;
+
+  XgbData();
+  ~XgbData();
+  XgbData(XgbData&&) noexcept;
+  XgbData& operator=(XgbData&&) noexcept;
+
+ private:
+  friend class XgbModel;
+  struct Handle;
+  std::unique_ptr<Handle> handle_;
+};
+
+struct XgbTrainOptions {
+  // XGBoost parameters as strings, e.g. {"objective", "binary:logistic"}, {"tree_method", "hist"},
+  // {"eta", "0.05"}, {"max_depth", "6"}, {"num_parallel_tree", "200"} for a random forest.
+  // "nthread" and "seed" come from `threads` and `seed`.
+  std::vector<std::pair<std::string, std::string>> params;
+  int num_boost_round = 500;
+  int early_stopping_rounds = 50;  // stop when the validation log-loss has not improved for this many rounds; 0: never
+  int threads = 1;
+  uint64_t seed = 42;
+  // Called after each round with the train and validation log-loss (validation NaN without one).
+  std::function<void(int round, double train_logloss, double valid_logloss)> on_round;
+};
+
+class XgbModel {
+ public:
+  // Trains on `train`; with `valid`, keeps the best round by validation log-loss.
+  static StatusOr<XgbModel> train(const XgbData& train, const XgbData* valid, const XgbTrainOptions& options);
+  // A booster saved by save(); `threads` is used for prediction.
+  static StatusOr<XgbModel> load(std::span<const char> bytes, int threads);
+
+  // Probabilities of default, one per row, from the trees up to the best round.
+  StatusOr<std::vector<float>> predict(const XgbData& data) const;
+  StatusOr<std::vector<float>> predict(DenseRows rows) const;
+  // Margins (log-odds), one per row.
+  StatusOr<std::vector<float>> predict_margin(DenseRows rows) const;
+  // Exact TreeSHAP contributions in log-odds: rows x (cols + 1), the bias (base value) last;
+  // each row sums to that row's margin.
+  StatusOr<std::vector<float>> contributions(DenseRows rows) const;
+  // Total gain of the splits on each feature (index 0..cols-1), 0 for unused features.
+  StatusOr<std::vector<double>> gain_importance(size_t cols) const;
+
+  int best_iteration() const { return best_iteration_; }  // 0-based; the last round without early stopping
+  int rounds_trained() const { return rounds_trained_; }
+  // The booster in XGBoost's UBJSON format.
+  StatusOr<std::vector<char>> save() const;
+
+  XgbModel();
+  ~XgbModel();
+  XgbModel(XgbModel&&) noexcept;
+  XgbModel& operator=(XgbModel&&) noexcept;
+
+ private:
+  struct Handle;
+  std::unique_ptr<Handle> handle_;
+  int best_iteration_ = 0;
+  int rounds_trained_ = 0;
+};
+
+}  // namespace credo::train
