@@ -10,7 +10,7 @@ sources=$(ls "$src"/src/credo/base/*.cc "$src"/src/credo/data/*.cc | grep -v '_t
 if [ ! -x "$work/csv_reader_fuzz" ] || [ -n "$(find "$src/src/credo/base" "$src/src/credo/data" "$src/tests/fuzz" -newer "$work/csv_reader_fuzz" -name '*.[ch]*' | head -1)" ]; then
   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -DCREDO_RESOURCE_DIR="\"$src/resources\"" -DCREDO_VERSION="\"fuzz\"" -I"$src/src" \
-    "$src/tests/fuzz/csv_reader_fuzz.cc" $sources -lzip -lpthread -o "$work/csv_reader_fuzz"
+    "$src/tests/fuzz/csv_reader_fuzz.cc" $sources -lzip -lxxhash -lpthread -o "$work/csv_reader_fuzz"
 fi
 cd "$work"
 ./csv_reader_fuzz -max_total_time="$seconds" -max_len=2048 -timeout=10 -rss_limit_mb=2048 \
