@@ -20,6 +20,8 @@ PACKAGES=(
   libzip-dev          # 1.7.3
   libsqlite3-dev      # 3.40.1  (the tracking store)
   libxxhash-dev       # 0.8.1   (data and model fingerprints)
+  libeigen3-dev       # 3.4.0   (linear algebra of the linear model and SMOTE)
+  liblbfgs-dev        # 1.10    (L-BFGS / OWL-QN for logistic regression)
   zip                 # 3.0     (tests build zip archives)
 )
 
