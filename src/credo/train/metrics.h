@@ -49,7 +49,13 @@ struct ThresholdScan {
 };
 
 // Exact scan over all distinct scores in O(n log n): every threshold that changes a decision is
-// tried (refuse nobody and refuse everybody included). Labels are 0/1.
+// tried (refuse nobody and refuse everybody included). Labels are 0/1, scores finite.
+// The reported thresholds reproduce their decisions with `score >= threshold` and sit mid-gap:
+//   - refusing the scores >= s, where s' is the next lower distinct score: (s + s') / 2;
+//   - refusing nobody: the double just above max(1, top score), so no probability is refused;
+//   - refusing everybody: min(0, lowest score), so every probability is refused.
+// Ties in cost go to the higher threshold (fewer clients refused). Empty input: the defaults
+// (threshold 0.5, cost 0, empty curve).
 ThresholdScan scan_thresholds(std::span<const float> scores, std::span<const uint8_t> labels, const CostMatrix& cost,
                               size_t max_curve_points = 400);
 
@@ -70,7 +76,8 @@ struct BinaryMetrics {
   Confusion confusion;     // at `threshold`
 };
 
-// Every metric of scores against labels, decisions taken at `threshold`.
+// Every metric of scores against labels, decisions taken at `threshold`. With one class absent,
+// AUC is 0.5 and KS 0; with no clients at all, every metric is 0.
 BinaryMetrics evaluate(std::span<const float> scores, std::span<const uint8_t> labels, double threshold,
                        const CostMatrix& cost, double beta = 2);
 
