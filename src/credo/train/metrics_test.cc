@@ -158,35 +158,52 @@ TEST(ThresholdScanTest, EmptyInput) {
   EXPECT_TRUE(scan.curve.empty());
 }
 
-TEST(ThresholdScanTest, DefaultCostsRefuseEverybodyWhenDefaultsAreCommonAndScoresUseless) {
-  // 3 defaulters in 8, scored lowest. Costs (FN 10, FP 1): nobody 3 FN = 30/8; >=0.9 .. >=0.5
-  // add one FP each (31/8 .. 35/8); >=0.3 5 FP + 2 FN = 25/8; >=0.2 5 FP + 1 FN = 15/8;
-  // everybody 5 FP = 5/8, the cheapest.
-  std::vector<float> scores = {0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.3f, 0.2f, 0.1f};
-  std::vector<uint8_t> labels = {0, 0, 0, 0, 0, 1, 1, 1};
-  ThresholdScan scan = scan_thresholds(scores, labels, CostMatrix{});
-  EXPECT_DOUBLE_EQ(scan.best_cost, 5.0 / 8);
-  EXPECT_EQ(as_tuple(scan.best_confusion), std::make_tuple(3, 5, 0, 0));
-  EXPECT_DOUBLE_EQ(scan.best_threshold, 0.0);  // refuses every probability
-  EXPECT_EQ(as_tuple(confusion_at(scores, labels, scan.best_threshold)), std::make_tuple(3, 5, 0, 0));
-}
-
-TEST(ThresholdScanTest, DefaultCostsRefuseNobodyWhenDefaultsAreRareAndScoresUseless) {
-  // 1 defaulter in 20, scored lowest. Refusing nobody: 1 FN = 10/20. Any refusal adds an FP
-  // before it catches the defaulter; catching it means refusing all 19 others: 19/20.
+// The default cost matrix (FN 10, FP 1) at its two extremes, one row per case.
+struct ExtremeCase {
+  const char* name;
   std::vector<float> scores;
   std::vector<uint8_t> labels;
-  for (int i = 0; i < 19; ++i) {
-    scores.push_back(0.5f + 0.02f * static_cast<float>(i));
-    labels.push_back(0);
-  }
+  double expected_cost;
+  Confusion expected_confusion;
+  double expected_threshold;
+};
+
+std::vector<float> nineteen_good_then_one_bad() {
+  std::vector<float> scores;
+  for (int i = 0; i < 19; ++i) scores.push_back(0.5f + 0.02f * static_cast<float>(i));
   scores.push_back(0.1f);
-  labels.push_back(1);
-  ThresholdScan scan = scan_thresholds(scores, labels, CostMatrix{});
-  EXPECT_DOUBLE_EQ(scan.best_cost, 10.0 / 20);
-  EXPECT_EQ(as_tuple(scan.best_confusion), std::make_tuple(0, 0, 19, 1));
-  EXPECT_GT(scan.best_threshold, 1.0);  // refuses no probability
-  EXPECT_EQ(as_tuple(confusion_at(scores, labels, scan.best_threshold)), std::make_tuple(0, 0, 19, 1));
+  return scores;
+}
+
+TEST(ThresholdScanTest, DefaultCostsRefuseEverybodyOrNobody) {
+  const std::vector<ExtremeCase> cases = {
+      // 3 defaulters in 8, scored lowest. Nobody: 3 FN = 30/8; >=0.9 .. >=0.5 add one FP each
+      // (31/8 .. 35/8); >=0.3 5 FP + 2 FN = 25/8; >=0.2 5 FP + 1 FN = 15/8; everybody 5 FP = 5/8,
+      // the cheapest; reported as 0, which refuses every probability.
+      {"refuse everybody",
+       {0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.3f, 0.2f, 0.1f},
+       {0, 0, 0, 0, 0, 1, 1, 1},
+       5.0 / 8,
+       {3, 5, 0, 0},
+       0.0},
+      // 1 defaulter in 20, scored lowest. Nobody: 1 FN = 10/20; any refusal adds FPs before it
+      // catches the defaulter, and catching it means refusing the 19 others: 19/20. Reported just
+      // above 1, which refuses no probability.
+      {"refuse nobody",
+       nineteen_good_then_one_bad(),
+       {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+       10.0 / 20,
+       {0, 0, 19, 1},
+       std::nextafter(1.0, 2.0)},
+  };
+  for (const ExtremeCase& c : cases) {
+    ThresholdScan scan = scan_thresholds(c.scores, c.labels, CostMatrix{});
+    EXPECT_DOUBLE_EQ(scan.best_cost, c.expected_cost) << c.name;
+    EXPECT_EQ(as_tuple(scan.best_confusion), as_tuple(c.expected_confusion)) << c.name;
+    EXPECT_EQ(scan.best_threshold, c.expected_threshold) << c.name;
+    EXPECT_EQ(as_tuple(confusion_at(c.scores, c.labels, scan.best_threshold)), as_tuple(c.expected_confusion))
+        << c.name;
+  }
 }
 
 TEST(ThresholdScanTest, TieInCostGoesToTheHigherThreshold) {
