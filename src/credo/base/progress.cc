@@ -66,6 +66,14 @@ void ProgressBar::add(uint64_t n) {
   if (out_) maybe_render(false);
 }
 
+void ProgressBar::set_note(std::string note) {
+  {
+    std::lock_guard lock(render_mutex_);
+    note_ = std::move(note);
+  }
+  if (out_) maybe_render(false);
+}
+
 void ProgressBar::maybe_render(bool force) {
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   uint64_t total = total_.load();
@@ -84,6 +92,7 @@ void ProgressBar::maybe_render(bool force) {
   last_render_s_ = elapsed;
   if (total > 0) last_quarter_ = static_cast<int>(4.0 * done / total);
   std::string line = format_progress_line(label_, done, total, elapsed, unit_);
+  if (!note_.empty()) line += "  " + note_;
   if (is_tty_) {
     std::fprintf(out_, "\r\033[K%s", line.c_str());
   } else {
@@ -102,6 +111,7 @@ void ProgressBar::finish() {
   uint64_t done = done_.load();
   if (total > 0 && done < total) total = done;  // stopped early (error): show what was done
   std::string line = format_progress_line(label_, done, total, elapsed, unit_);
+  if (!note_.empty()) line += "  " + note_;
   std::fprintf(out_, is_tty_ ? "\r\033[K%s\n" : "%s\n", line.c_str());
   std::fflush(out_);
 }

@@ -35,6 +35,8 @@ class ProgressBar {
 
   void add(uint64_t n);
   void set_total(uint64_t total);
+  // Text shown after the counts, e.g. "best cost 0.482" during a search.
+  void set_note(std::string note);
   // Prints the final line (100%, total time) once; called by the destructor if not before.
   void finish();
   uint64_t done() const { return done_.load(); }
@@ -45,6 +47,7 @@ class ProgressBar {
   std::string label_;
   std::atomic<uint64_t> total_;
   std::string unit_;
+  std::string note_;  // guarded by render_mutex_
   FILE* out_;
   bool is_tty_;
   std::atomic<uint64_t> done_{0};
