@@ -223,4 +223,22 @@ BinaryMetrics evaluate(std::span<const float> scores, std::span<const uint8_t> l
   return m;
 }
 
+nlohmann::json metrics_to_json(const BinaryMetrics& m) {
+  return {{"auc", m.auc},
+          {"accuracy", m.accuracy},
+          {"precision", m.precision},
+          {"recall", m.recall},
+          {"f1", m.f1},
+          {"f_beta", m.f_beta},
+          {"beta", m.beta},
+          {"brier", m.brier},
+          {"log_loss", m.log_loss},
+          {"ks", m.ks},
+          {"threshold", m.threshold},
+          {"business_cost", m.cost},
+          {"business_cost_at_0.5", m.cost_at_half},
+          {"confusion", {{"true_positive", m.confusion.true_positive}, {"false_positive", m.confusion.false_positive},
+                         {"true_negative", m.confusion.true_negative}, {"false_negative", m.confusion.false_negative}}}};
+}
+
 }  // namespace credo::train

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "credo/base/status.h"
 
 namespace credo::train {
@@ -80,5 +82,8 @@ struct BinaryMetrics {
 // AUC is 0.5 and KS 0; with no clients at all, every metric is 0.
 BinaryMetrics evaluate(std::span<const float> scores, std::span<const uint8_t> labels, double threshold,
                        const CostMatrix& cost, double beta = 2);
+
+// Every field, by name ("auc", "business_cost", "confusion": {"true_positive": ...}).
+nlohmann::json metrics_to_json(const BinaryMetrics& metrics);
 
 }  // namespace credo::train
