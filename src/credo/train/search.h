@@ -8,11 +8,14 @@
 // Everything depends on the seed only.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "credo/base/random.h"
 #include "credo/base/status.h"
 #include "credo/train/params.h"
 
@@ -42,5 +45,14 @@ struct SearchOptions {
 };
 
 std::unique_ptr<Searcher> make_searcher(SearchMethod method, SearchSpace space, SearchOptions options);
+
+// OK when every dimension can be searched: a unique non-empty name, finite bounds low <= high,
+// low > 0 for log-uniform, a whole number in [low, high] for integer, at least one choice.
+// make_searcher asserts it; in a release build an invalid space gives a searcher that proposes nothing.
+Status check_search_space(const SearchSpace& space);
+
+// One draw from a dimension's prior: uniform in [low, high], uniform in log between low and high,
+// a uniform whole number in [ceil(low), floor(high)], or a uniform choice. What random search proposes.
+ParamValue draw_from_prior(const ParamSpec& spec, Rng& rng);
 
 }  // namespace credo::train
