@@ -34,10 +34,27 @@ struct BarChart {
   std::vector<Bar> bars;           // drawn top to bottom in this order, as horizontal bars
   int width = 720;                 // height follows the number of bars
   std::string value_format = "%.4g";
+  // Bars in two colours by sign (e.g. SHAP contributions), named in a legend: positive values in
+  // vermillion ("toward refusal"), negative in blue ("toward acceptance"). Bars are coloured by
+  // sign whenever a label is set or some value is negative.
+  std::string positive_label, negative_label;
 };
 
-// The SVG document for each chart (UTF-8 text, escaped).
+// The SVG document for each chart (UTF-8 text, escaped). Never fails: missing or non-finite
+// data give an empty plot reading "no data"; a bar with a non-finite value keeps its row and
+// reads "n/a" but draws no bar.
 std::string render_svg(const LineChart& chart);
 std::string render_svg(const BarChart& chart);
+
+// Round axis ticks covering [lo, hi]: ascending, evenly spaced by 1, 2 or 5 times a power of
+// ten, about target_count of them (at least 2), the first <= lo and the last >= hi. A zero range
+// gets a small range around the value; non-finite bounds give {0, 1}; bounds beyond +/-1e300
+// are taken as +/-1e300 (ticks round beyond them would not be finite).
+std::vector<double> nice_ticks(double lo, double hi, int target_count);
+
+// Labels for evenly spaced ticks, all in one style and as short as the step allows: plain with
+// the step's decimals ("0.0", "0.2", "1500") or, for large or tiny magnitudes, short exponent
+// forms ("0", "5e5", "1.5e6"; "5e-5").
+std::vector<std::string> format_ticks(const std::vector<double>& ticks);
 
 }  // namespace credo::report
