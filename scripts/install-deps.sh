@@ -22,6 +22,7 @@ PACKAGES=(
   libxxhash-dev       # 0.8.1   (data and model fingerprints)
   libeigen3-dev       # 3.4.0   (linear algebra of the linear model and SMOTE)
   liblbfgs-dev        # 1.10    (L-BFGS / OWL-QN for logistic regression)
+  libxgboost-dev      # 1.7.4   (gradient boosting and random forests, through its C API)
   zip                 # 3.0     (tests build zip archives)
 )
 

@@ -24,13 +24,17 @@ struct DenseRows {
   size_t cols = 0;
 };
 
-// An XGBoost DMatrix: features, labels and optional per-row weights.
+// An XGBoost DMatrix: features, labels and optional per-row weights. XGBoost caches its histogram
+// index in it at the first training (kept for the next ones), so one XgbData must not be trained
+// on from two threads at once; slices are separate matrices.
 class XgbData {
  public:
-  // Copies `rows` into XGBoost's own storage; labels are 0/1, weights empty for none.
+  // Copies `rows` into XGBoost's own storage; labels are 0/1, weights empty for none (else one
+  // finite weight >= 0 per row). `rows` may be freed afterwards.
   static StatusOr<XgbData> from_rows(DenseRows rows, std::span<const float> labels, std::span<const float> weights,
                                      int threads);
-  // The rows at `indices` (in that order), with their labels; weights given here replace the parent's.
+  // The rows at `indices` (in that order, each in 0..rows()-1), with their labels and weights;
+  // weights given here (one per index) replace the parent's.
   StatusOr<XgbData> slice(std::span<const int32_t> indices, std::span<const float> weights = {}) const;
   size_t rows() const;
   size_t cols() const;
@@ -49,7 +53,10 @@ class XgbData {
 struct XgbTrainOptions {
   // XGBoost parameters as strings, e.g. {"objective", "binary:logistic"}, {"tree_method", "hist"},
   // {"eta", "0.05"}, {"max_depth", "6"}, {"num_parallel_tree", "200"} for a random forest.
-  // "nthread" and "seed" come from `threads` and `seed`.
+  // "nthread" and "seed" come from `threads` and `seed` (giving them here, or their aliases
+  // "n_jobs" and "random_state", is an error). Unless given: "objective" "binary:logistic",
+  // "tree_method" "hist". "eval_metric" "logloss" is always added: it drives early stopping.
+  // XGBoost 1.7 ignores unknown names, with a warning on stderr ("Parameters: {...} are not used").
   std::vector<std::pair<std::string, std::string>> params;
   int num_boost_round = 500;
   int early_stopping_rounds = 50;  // stop when the validation log-loss has not improved for this many rounds; 0: never
@@ -61,25 +68,31 @@ struct XgbTrainOptions {
 
 class XgbModel {
  public:
-  // Trains on `train`; with `valid`, keeps the best round by validation log-loss.
+  // Trains on `train`; with `valid`, keeps the best round by validation log-loss (the first of equal
+  // ones). Same data, params and seed give bit-identical models (1 and 2 threads alike, checked).
   static StatusOr<XgbModel> train(const XgbData& train, const XgbData* valid, const XgbTrainOptions& options);
-  // A booster saved by save(); `threads` is used for prediction.
+  // A booster saved by save(); `threads` is used for prediction. Bytes that are not an XGBoost
+  // JSON/UBJSON model are a parse error.
   static StatusOr<XgbModel> load(std::span<const char> bytes, int threads);
 
   // Probabilities of default, one per row, from the trees up to the best round.
   StatusOr<std::vector<float>> predict(const XgbData& data) const;
+  // In place (no DMatrix is built): no copy of the rows into XGBoost's sparse format.
   StatusOr<std::vector<float>> predict(DenseRows rows) const;
   // Margins (log-odds), one per row.
   StatusOr<std::vector<float>> predict_margin(DenseRows rows) const;
   // Exact TreeSHAP contributions in log-odds: rows x (cols + 1), the bias (base value) last;
   // each row sums to that row's margin.
   StatusOr<std::vector<float>> contributions(DenseRows rows) const;
-  // Total gain of the splits on each feature (index 0..cols-1), 0 for unused features.
+  // Total gain of the splits on each feature (index 0..cols-1), 0 for unused features, over the
+  // trees up to the best round (those predict() uses).
   StatusOr<std::vector<double>> gain_importance(size_t cols) const;
 
-  int best_iteration() const { return best_iteration_; }  // 0-based; the last round without early stopping
+  // 0-based; the last round when trained without a validation set.
+  int best_iteration() const { return best_iteration_; }
   int rounds_trained() const { return rounds_trained_; }
-  // The booster in XGBoost's UBJSON format.
+  size_t num_features() const { return num_features_; }  // the columns every input must have
+  // The booster in XGBoost's UBJSON format, best_iteration in its attributes.
   StatusOr<std::vector<char>> save() const;
 
   XgbModel();
@@ -92,6 +105,7 @@ class XgbModel {
   std::unique_ptr<Handle> handle_;
   int best_iteration_ = 0;
   int rounds_trained_ = 0;
+  size_t num_features_ = 0;
 };
 
 }  // namespace credo::train
