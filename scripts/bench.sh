@@ -3,6 +3,7 @@
 # The generated data is kept in BENCH_DATA (default: BUILD/bench-data) and reused.
 # usage: bench.sh BUILD_DIR
 set -euo pipefail
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}  # XGBoost's threads wait without spinning (see apps/credo/main.cc)
 build=$1
 data=${BENCH_DATA:-$build/bench-data}
 echo "== synth stage: credo synth --clients 356255"

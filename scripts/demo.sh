@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: runs credo's loop end to end. Today the loop is: data (generated with
 # `credo synth`, or the real Kaggle folder / zip given as DATA=...) -> `credo inspect` ->
-# `credo features`, tracked in the store OUT_DIR/store (experiment "demo") -> the runs listed.
+# `credo features` -> `credo train` (four algorithms, a small search, the champion registered) ->
+# `credo predict`, all tracked in the store OUT_DIR/store (experiment "demo") -> the runs listed.
 # usage: demo.sh CREDO_BINARY OUT_DIR CLIENTS [DATA]
 set -euo pipefail
 credo=$1; out=$2; clients=$3; data=${4:-}
@@ -27,6 +28,15 @@ echo
 echo "Every table and column is described in $out/inspect.txt (JSON: $out/inspect.json)."
 echo "The features: $out/features.csv, in words: $out/features.credo.dictionary.csv,"
 echo "leakage report: $out/features.credo.leakage.txt."
+echo
+echo "== credo train --features $out/features.credo --experiment demo (dummy, logistic regression, random forest, XGBoost)"
+"$credo" train --features "$out/features.credo" --experiment demo --folds 3 --trials 1 --refine-trials 2
+echo
+echo "== credo predict --model models:/credit-default@champion --features $out/features.credo"
+"$credo" predict --model models:/credit-default@champion --features "$out/features.credo" --out "$out/predictions.csv"
+echo
+echo "== credo models show credit-default"
+"$credo" models show credit-default
 echo
 echo "== credo export mlflow --out $out/mlruns"
 "$credo" export mlflow --out "$out/mlruns" --overwrite

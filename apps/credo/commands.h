@@ -4,6 +4,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+#include <vector>
+
 #include "credo/base/status.h"
 
 namespace credo::cli {
@@ -16,6 +19,11 @@ void add_experiments_command(CLI::App& app, int& exit_code);
 void add_runs_command(CLI::App& app, int& exit_code);
 void add_models_command(CLI::App& app, int& exit_code);
 void add_export_command(CLI::App& app, int& exit_code);
+void add_train_command(CLI::App& app, int& exit_code);
+void add_predict_command(CLI::App& app, int& exit_code);
+
+// "a, b,c" -> {"a", "b", "c"} (blanks trimmed, empty items dropped): list-valued flags.
+std::vector<std::string> split_comma_list(const std::string& text);
 
 // Prints "credo: <error>" on stderr and returns the process exit code for it (0 when ok).
 int report(const Status& status);

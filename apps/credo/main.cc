@@ -1,9 +1,27 @@
 // credo: one program, one subcommand per stage of the credit-scoring loop.
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 
 #include "commands.h"
 
 namespace credo::cli {
+
+std::vector<std::string> split_comma_list(const std::string& text) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string part = text.substr(start, end - start);
+    part.erase(0, part.find_first_not_of(' '));
+    part.erase(part.find_last_not_of(' ') + 1);
+    if (!part.empty()) parts.push_back(part);
+    start = end + 1;
+  }
+  return parts;
+}
 
 int report(const Status& status) {
   if (status.ok()) return 0;
@@ -22,7 +40,18 @@ int report(const Status& status) {
 
 }  // namespace credo::cli
 
+// XGBoost's OpenMP threads spin while they wait. On a 2-core machine shared with other work that
+// spinning made training several times slower (measured: 32 s vs 5 s for the trainer's tests), and
+// libgomp reads its wait policy once, when it loads, before main(). So credo restarts itself once
+// with OMP_WAIT_POLICY=passive unless the user chose a policy.
+static void use_passive_openmp_waits(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  ::setenv("OMP_WAIT_POLICY", "passive", 1);
+  ::execv("/proc/self/exe", argv);  // returns only on failure: carry on with spinning waits
+}
+
 int main(int argc, char** argv) {
+  use_passive_openmp_waits(argv);
   CLI::App app{
       "credo: credit default scoring, from the Home Credit tables to a served, explained, monitored model."};
   app.require_subcommand(1);
@@ -36,6 +65,8 @@ int main(int argc, char** argv) {
   credo::cli::add_runs_command(app, exit_code);
   credo::cli::add_models_command(app, exit_code);
   credo::cli::add_export_command(app, exit_code);
+  credo::cli::add_train_command(app, exit_code);
+  credo::cli::add_predict_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

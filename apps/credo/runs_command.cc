@@ -25,21 +25,6 @@ struct RunsGcFlags {
   double stale_after_s = 300;
 };
 
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    std::string part = text.substr(start, end - start);
-    part.erase(0, part.find_first_not_of(' '));
-    part.erase(part.find_last_not_of(' ') + 1);
-    if (!part.empty()) parts.push_back(part);
-    start = end + 1;
-  }
-  return parts;
-}
-
 // The columns beyond the fixed ones: those asked for, those the filter and order mention, else
 // the metrics most runs have (up to five, top-level keys first).
 std::vector<RunColumn> extra_columns(const RunsListFlags& flags, const store::RunFilter& filter,
@@ -49,7 +34,7 @@ std::vector<RunColumn> extra_columns(const RunsListFlags& flags, const store::Ru
     RunColumn column{entity, key};
     if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
   };
-  for (const std::string& name : split_commas(flags.columns)) {
+  for (const std::string& name : split_comma_list(flags.columns)) {
     auto order = store::parse_run_order(name);
     if (order.ok()) add(order->entity, order->key);
   }
@@ -75,7 +60,7 @@ std::vector<RunColumn> extra_columns(const RunsListFlags& flags, const store::Ru
 }
 
 Status list_runs(const RunsListFlags& flags) {
-  for (const std::string& name : split_commas(flags.columns))
+  for (const std::string& name : split_comma_list(flags.columns))
     CREDO_RETURN_IF_ERROR(store::parse_run_order(name).status());
   CREDO_ASSIGN_OR_RETURN(auto store, open_command_store(flags.store, false));
   store::RunSearch search;

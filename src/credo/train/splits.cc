@@ -41,6 +41,17 @@ StatusOr<LabelledRows> labelled_rows(const FeatureMatrix& matrix, const std::str
   return out;
 }
 
+LabelledRows labelled_subset(const LabelledRows& from, std::span<const int32_t> positions) {
+  LabelledRows out;
+  out.rows.reserve(positions.size());
+  out.labels.reserve(positions.size());
+  for (int32_t p : positions) {
+    out.rows.push_back(from.rows[static_cast<size_t>(p)]);
+    out.labels.push_back(from.labels[static_cast<size_t>(p)]);
+  }
+  return out;
+}
+
 Split stratified_holdout(std::span<const uint8_t> labels, double test_fraction, uint64_t seed) {
   Split split;
   for (const auto& members : shuffled_classes(labels, seed)) {

@@ -23,6 +23,9 @@ struct LabelledRows {
 // without application_train, or one class missing).
 StatusOr<LabelledRows> labelled_rows(const FeatureMatrix& matrix, const std::string& source_name);
 
+// The rows and labels at `positions` of `from` (e.g. a split's training part).
+LabelledRows labelled_subset(const LabelledRows& from, std::span<const int32_t> positions);
+
 struct Split {
   std::vector<int32_t> train;  // positions into the labels given to the split function
   std::vector<int32_t> test;
