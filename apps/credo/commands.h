@@ -25,6 +25,14 @@ void add_predict_command(CLI::App& app, int& exit_code);
 // "a, b,c" -> {"a", "b", "c"} (blanks trimmed, empty items dropped): list-valued flags.
 std::vector<std::string> split_comma_list(const std::string& text);
 
+// The metrics shown first in tables of runs and model versions, when a run has them: what a
+// credit-risk reader compares models on.
+inline const std::vector<std::string>& headline_metrics() {
+  static const std::vector<std::string> keys = {"business_cost", "auc", "accuracy", "threshold",
+                                                "holdout/business_cost", "holdout/auc"};
+  return keys;
+}
+
 // Prints "credo: <error>" on stderr and returns the process exit code for it (0 when ok).
 int report(const Status& status);
 

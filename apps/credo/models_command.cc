@@ -1,4 +1,5 @@
 // `credo models list|show|register|alias|archive`: the model registry from the command line.
+#include <algorithm>
 #include <iostream>
 #include <set>
 
@@ -75,8 +76,12 @@ Status show_model(const ModelsFlags& flags) {
     if (i == 0) shared = keys;
     else std::erase_if(shared, [&](const std::string& k) { return !keys.count(k); });
   }
-  std::vector<std::string> metric_keys(shared.begin(), shared.end());
-  if (metric_keys.size() > 6) metric_keys.resize(6);
+  std::vector<std::string> metric_keys;
+  for (const std::string& key : headline_metrics())
+    if (shared.count(key)) metric_keys.push_back(key);
+  for (const std::string& key : shared)
+    if (metric_keys.size() < 6 && std::find(metric_keys.begin(), metric_keys.end(), key) == metric_keys.end())
+      metric_keys.push_back(key);
   std::vector<std::string> headers = {"VERSION", "STATUS", "ALIASES", "RUN", "CREATED"};
   for (const auto& k : metric_keys) headers.push_back(k);
   TextTable table(headers);

@@ -41,6 +41,11 @@ std::vector<RunColumn> extra_columns(const RunsListFlags& flags, const store::Ru
   for (const store::FilterClause& clause : filter.clauses) add(clause.entity, clause.key);
   for (const store::RunOrder& order : orders) add(order.entity, order.key);
   if (columns.empty()) {
+    for (const std::string& key : headline_metrics())
+      if (std::any_of(runs.begin(), runs.end(), [&](const store::Run& r) { return r.metrics.count(key) > 0; }))
+        add(store::FilterEntity::kMetric, key);
+  }
+  if (columns.empty()) {
     std::map<std::string, size_t> frequency;
     for (const store::Run& run : runs)
       for (const auto& [key, metric] : run.metrics) ++frequency[key];
