@@ -66,12 +66,12 @@ TEST(SplitsTest, TheSameSeedGivesTheSameSplitsAndAnotherSeedOthers) {
 }
 
 TEST(SplitsTest, AMatrixWithoutTargetIsAClearError) {
-  FeatureMatrix test_only({FeatureInfo{"A"}}, 3);
+  FeatureMatrix test_only({FeatureInfo{"A", "", "", "", "", ""}}, 3);
   for (size_t r = 0; r < 3; ++r) test_only.set_client(r, 100 + static_cast<int64_t>(r), -1, true);
   auto none = labelled_rows(test_only, "features.credo");
   EXPECT_EQ(none.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(none.status().message().find("no client has a TARGET"), std::string::npos);
-  FeatureMatrix one_class({FeatureInfo{"A"}}, 3);
+  FeatureMatrix one_class({FeatureInfo{"A", "", "", "", "", ""}}, 3);
   for (size_t r = 0; r < 3; ++r) one_class.set_client(r, 100 + static_cast<int64_t>(r), 0, false);
   EXPECT_NE(labelled_rows(one_class, "f").status().message().find("single class"), std::string::npos);
 }
