@@ -7,11 +7,13 @@
 set -euo pipefail
 credo=$1; out=$2; clients=$3; data=${4:-}
 mkdir -p "$out"
+truth=()
 export CREDO_STORE="$out/store"
 if [ -z "$data" ]; then
   data="$out/data"
   echo "== credo synth: a generated Home Credit data set of $clients clients in $data"
   "$credo" synth --clients "$clients" --seed 42 --out "$data"
+  truth=(--truth "$data/synth_truth.csv")  # the generator's true probabilities: the best possible model
 else
   echo "== using the Home Credit data in $data"
 fi
@@ -30,7 +32,7 @@ echo "The features: $out/features.csv, in words: $out/features.credo.dictionary.
 echo "leakage report: $out/features.credo.leakage.txt."
 echo
 echo "== credo train --features $out/features.credo --experiment demo (dummy, logistic regression, random forest, XGBoost)"
-"$credo" train --features "$out/features.credo" --experiment demo --folds 3 --trials 1 --refine-trials 2
+"$credo" train --features "$out/features.credo" --experiment demo --folds 3 --trials 1 --refine-trials 2 "${truth[@]}"
 echo
 echo "== credo predict --model models:/credit-default@champion --features $out/features.credo"
 "$credo" predict --model models:/credit-default@champion --features "$out/features.credo" --out "$out/predictions.csv"

@@ -82,13 +82,20 @@ Status show_model(const ModelsFlags& flags) {
   for (const std::string& key : shared)
     if (metric_keys.size() < 6 && std::find(metric_keys.begin(), metric_keys.end(), key) == metric_keys.end())
       metric_keys.push_back(key);
-  std::vector<std::string> headers = {"VERSION", "STATUS", "ALIASES", "RUN", "CREATED"};
+  // `credo train` tags each version with what it is and how it decides.
+  auto tag = [](const store::ModelVersion& v, const std::string& key) {
+    auto it = v.tags.find(key);
+    return it == v.tags.end() ? std::string("-") : it->second;
+  };
+  std::vector<std::string> headers = {"VERSION", "STATUS", "ALIASES", "ALGORITHM", "RUN", "CREATED"};
   for (const auto& k : metric_keys) headers.push_back(k);
+  headers.push_back("COST MATRIX");
   TextTable table(headers);
   for (const auto& v : versions) {
     std::vector<std::string> row = {std::to_string(v.version), v.status, aliases_of(model, v.version),
-                                    v.run_id.substr(0, 8), format_time_ms(v.creation_time_ms)};
+                                    tag(v, "algorithm"), v.run_id.substr(0, 8), format_time_ms(v.creation_time_ms)};
     for (const auto& k : metric_keys) row.push_back(format_number(v.metrics.at(k)));
+    row.push_back(tag(v, "cost_matrix"));
     table.add_row(std::move(row));
   }
   std::cout << "\nversions (" << versions.size() << ")\n" << table.render();

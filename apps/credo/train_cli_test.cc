@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_testing.h"
 #include "credo/base/random.h"
 #include "credo/base/temp_dir.h"
@@ -17,11 +19,15 @@ namespace {
 using testing::CommandRun;
 using testing::credo;
 
+// Writes features.credo and, as `credo synth` does, synth_truth.csv with each client's true
+// probability of default.
 std::string small_features(const std::filesystem::path& dir) {
   std::vector<FeatureInfo> features;
   for (int f = 0; f < 5; ++f) features.push_back({"F" + std::to_string(f), "application", "", "", "F", "feature"});
   FeatureMatrix m(features, 2200);
   Rng rng(9);
+  std::ofstream truth(dir / "synth_truth.csv");
+  truth << "SK_ID_CURR,SET,TRUE_PD,APP_PD\n";
   for (size_t r = 0; r < 2200; ++r) {
     double z = -2.2;
     for (size_t f = 0; f < 5; ++f) {
@@ -30,7 +36,9 @@ std::string small_features(const std::filesystem::path& dir) {
       m.row(r)[f] = static_cast<float>(v);
     }
     bool test = r >= 2000;
-    m.set_client(r, 200000 + static_cast<int64_t>(r), test ? -1 : rng.bernoulli(1 / (1 + std::exp(-z))), test);
+    double pd = 1 / (1 + std::exp(-z));
+    m.set_client(r, 200000 + static_cast<int64_t>(r), test ? -1 : rng.bernoulli(pd), test);
+    truth << 200000 + r << "," << (test ? "test" : "train") << "," << pd << "," << pd << "\n";
   }
   std::string path = (dir / "features.credo").string();
   EXPECT_TRUE(write_feature_matrix(m, path).ok());
@@ -71,6 +79,12 @@ TEST(TrainCliTest, TrainsRegistersAndPredicts) {
   EXPECT_GT(refused, 0u);
   EXPECT_LT(refused, rows);
 
+  // models show: each version's algorithm and cost matrix beside its metrics.
+  CommandRun show = credo("models show credit-default" + store);
+  ASSERT_EQ(show.exit_code, 0) << show.output;
+  for (const char* expected : {"ALGORITHM", "COST MATRIX", "FN 10, FP 1, TP 0, TN 0", "business_cost"})
+    EXPECT_NE(show.output.find(expected), std::string::npos) << expected << "\n" << show.output;
+
   CommandRun unknown = credo("predict --model models:/nope@champion --features " + features + " --out " + out + store);
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.output.find("no registered model named 'nope'"), std::string::npos) << unknown.output;
@@ -79,6 +93,40 @@ TEST(TrainCliTest, TrainsRegistersAndPredicts) {
   EXPECT_NE(bad_algorithm.output.find("unknown algorithm 'svm'"), std::string::npos) << bad_algorithm.output;
   CommandRun missing = credo("train --features " + (dir / "absent.credo").string() + store + " -q");
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
+}
+
+// With the generator's truth: the hold-out compared with the true probabilities; --json gives the
+// whole result to scripts.
+TEST(TrainCliTest, ComparesWithTheGeneratorsTruthAndPrintsJson) {
+  TempDir dir("train_cli_truth");
+  std::string features = small_features(dir.path());
+  std::string store = " --store " + (dir / "store").string();
+  std::string common = "train --features " + features + store +
+                       " --algorithms dummy,logistic --trials 1 --refine-trials 0 --folds 2 --threads 1 -q";
+  CommandRun text = credo(common + " --truth " + (dir / "synth_truth.csv").string());
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("vs the truth"), std::string::npos) << text.output;
+
+  CommandRun json_run = credo(common + " --json --truth " + (dir / "synth_truth.csv").string());
+  ASSERT_EQ(json_run.exit_code, 0) << json_run.output;
+  auto json = nlohmann::json::parse(json_run.output);
+  EXPECT_EQ(json["alias"], "challenger");  // the first run made the champion
+  EXPECT_EQ(json["leaderboard"].size(), 2u);
+  EXPECT_EQ(json["leaderboard"][0]["chosen"], true);
+  EXPECT_EQ(json["algorithm"], json["leaderboard"][0]["algorithm"]);
+  double bayes = json["truth"]["bayes_auc"], holdout = json["holdout"]["auc"];
+  // The true probabilities rank the hold-out better than chance; a logistic model on the right
+  // features comes close to them.
+  EXPECT_GT(bayes, 0.6);
+  EXPECT_NEAR(json["truth"]["auc_gap"].get<double>(), bayes - holdout, 1e-12);
+  EXPECT_LT(std::abs(bayes - holdout), 0.08);
+  EXPECT_GT(json["holdout"]["business_cost"].get<double>(), 0);
+
+  // A truth file that does not cover the hold-out clients is an error naming the file and a client.
+  std::ofstream(dir / "other_truth.csv") << "SK_ID_CURR,SET,TRUE_PD,APP_PD\n1,train,0.1,0.1\n";
+  CommandRun wrong = credo(common + " --truth " + (dir / "other_truth.csv").string());
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.output;
+  EXPECT_NE(wrong.output.find("other_truth.csv: no client 2"), std::string::npos) << wrong.output;
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ struct TrainFlags {
   std::string config_file, store, algorithms, imbalance;
   train::TrainConfig config;
   bool quiet = false;
+  bool json = false;
 };
 
 Status run_train(TrainFlags& flags, const CLI::App& cmd) {
@@ -41,6 +42,7 @@ Status run_train(TrainFlags& flags, const CLI::App& cmd) {
   set("--threads", config.threads, given.threads);
   set("--cost-fn", config.cost.false_negative, given.cost.false_negative);
   set("--cost-fp", config.cost.false_positive, given.cost.false_positive);
+  set("--truth", config.truth, given.truth);
   if (cmd.count("--promote") > 0) config.promote = true;
   if (!flags.algorithms.empty()) config.algorithms = split_comma_list(flags.algorithms);
   if (!flags.imbalance.empty()) config.imbalance = split_comma_list(flags.imbalance);
@@ -48,6 +50,10 @@ Status run_train(TrainFlags& flags, const CLI::App& cmd) {
   CREDO_ASSIGN_OR_RETURN(auto store, open_command_store(flags.store, true));
   CREDO_ASSIGN_OR_RETURN(train::TrainResult result,
                          train::train_models(config, *store, this_command_line(), flags.quiet ? nullptr : stderr));
+  if (flags.json) {
+    std::cout << train::train_result_to_json(result).dump(2) << "\n";
+    return Status::Ok();
+  }
 
   const train::BinaryMetrics& cv = result.chosen.cv.metrics;
   const train::BinaryMetrics& ho = result.holdout;
@@ -75,6 +81,12 @@ Status run_train(TrainFlags& flags, const CLI::App& cmd) {
   if (!std::isnan(logistic_cost))
     std::printf("vs logistic        cost %s -> %s (%+.1f%%)\n", format_number(logistic_cost).c_str(),
                 format_number(cv.cost).c_str(), 100 * (cv.cost - logistic_cost) / logistic_cost);
+  if (result.truth)
+    std::printf("vs the truth       hold-out AUC %s, the generator's true probabilities %s (gap %.3f); "
+                "best cost %s against theirs %s\n",
+                format_number(ho.auc).c_str(), format_number(result.truth->bayes_auc).c_str(),
+                result.truth->bayes_auc - ho.auc, format_number(result.holdout_best_cost).c_str(),
+                format_number(result.truth->bayes_cost).c_str());
   for (const std::string& w : result.warnings) std::printf("warning            %s\n", w.c_str());
   std::printf("registered         %s as %s@%s (run %s, %d trials, %s)\n", result.model_uri.c_str(),
               config.model_name.c_str(), result.alias.c_str(), result.run_id.c_str(), result.trials,
@@ -107,6 +119,9 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", c.seed, "Seed of splits, searches and models")->capture_default_str();
   cmd->add_option("--threads", c.threads, "Threads (0: all cores)");
   cmd->add_flag("--promote", c.promote, "Make the new model the champion even if one exists");
+  cmd->add_option("--truth", c.truth,
+                  "On generated data: its synth_truth.csv, to compare the hold-out with the true probabilities");
+  cmd->add_flag("--json", flags->json, "Print the result (leaderboard, chosen model, hold-out) as JSON");
   cmd->add_flag("-q,--quiet", flags->quiet, "No progress bar");
   cmd->callback([flags, cmd, &exit_code] { exit_code = report(run_train(*flags, *cmd)); });
 }

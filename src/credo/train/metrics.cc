@@ -175,6 +175,26 @@ ThresholdScan scan_thresholds(std::span<const float> scores, std::span<const uin
   return scan;
 }
 
+std::vector<RocPoint> roc_curve(std::span<const float> scores, std::span<const uint8_t> labels, size_t max_points) {
+  check_inputs(scores, labels);
+  int64_t positives = 0;
+  for (uint8_t label : labels) positives += label;
+  int64_t negatives = static_cast<int64_t>(labels.size()) - positives;
+  if (positives == 0 || negatives == 0) return {{0, 0}, {1, 1}};
+  std::vector<RocPoint> all{{0, 0}};
+  walk_distinct_scores(scores, labels, [&](const Cut& cut) {
+    all.push_back({static_cast<double>(cut.refused_negatives) / static_cast<double>(negatives),
+                   static_cast<double>(cut.refused_positives) / static_cast<double>(positives)});
+  });
+  max_points = std::max<size_t>(2, max_points);
+  if (all.size() <= max_points) return all;
+  std::vector<RocPoint> thinned;
+  for (size_t j = 0; j < max_points; ++j)
+    thinned.push_back(all[static_cast<size_t>(std::llround(static_cast<double>(j) * static_cast<double>(all.size() - 1) /
+                                                           static_cast<double>(max_points - 1)))]);
+  return thinned;
+}
+
 BinaryMetrics evaluate(std::span<const float> scores, std::span<const uint8_t> labels, double threshold,
                        const CostMatrix& cost, double beta) {
   check_inputs(scores, labels);

@@ -61,6 +61,16 @@ struct ThresholdScan {
 ThresholdScan scan_thresholds(std::span<const float> scores, std::span<const uint8_t> labels, const CostMatrix& cost,
                               size_t max_curve_points = 400);
 
+struct RocPoint {
+  double false_positive_rate = 0;  // share of good clients refused
+  double true_positive_rate = 0;   // share of defaulters refused
+};
+
+// The ROC curve, one point per distinct score from (0, 0) to (1, 1), thinned to at most
+// `max_points` (>= 2) evenly spaced along the walk, the two ends always kept. One class absent:
+// the diagonal.
+std::vector<RocPoint> roc_curve(std::span<const float> scores, std::span<const uint8_t> labels, size_t max_points = 400);
+
 struct BinaryMetrics {
   double auc = 0;          // ties counted as half
   double accuracy = 0;

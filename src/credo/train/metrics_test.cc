@@ -85,6 +85,29 @@ TEST(MetricsTest, AucCountsTiesAsHalf) {
                    4.0 / 6);
 }
 
+TEST(MetricsTest, RocCurveByHand) {
+  // kScores: distinct 0.875 (D), 0.75 (G), 0.5 (D + G), 0.25 (G), 0.125 (G); 2 defaulters, 4 good.
+  std::vector<RocPoint> roc = roc_curve(kScores, kLabels);
+  std::vector<std::pair<double, double>> got;
+  for (const RocPoint& p : roc) got.emplace_back(p.false_positive_rate, p.true_positive_rate);
+  std::vector<std::pair<double, double>> expected = {{0, 0},    {0, 0.5}, {0.25, 0.5}, {0.5, 1},
+                                                     {0.75, 1}, {1, 1}};
+  EXPECT_EQ(got, expected);
+  // The trapezoids under it give the AUC, ties (the 0.5 step) counted half.
+  double area = 0;
+  for (size_t i = 1; i < roc.size(); ++i)
+    area += (roc[i].false_positive_rate - roc[i - 1].false_positive_rate) *
+            (roc[i].true_positive_rate + roc[i - 1].true_positive_rate) / 2;
+  EXPECT_DOUBLE_EQ(area, evaluate(kScores, kLabels, 0.5, CostMatrix{}).auc);
+  // Thinned: the ends kept.
+  std::vector<RocPoint> three = roc_curve(kScores, kLabels, 3);
+  ASSERT_EQ(three.size(), 3u);
+  EXPECT_EQ(three.front().true_positive_rate, 0);
+  EXPECT_EQ(three.back().false_positive_rate, 1);
+  // One class only: the diagonal.
+  EXPECT_EQ(roc_curve(std::vector<float>{0.1f, 0.2f}, std::vector<uint8_t>{0, 0}).size(), 2u);
+}
+
 // Cost at a threshold, one row per case: scores >= threshold are refused.
 struct CostCase {
   const char* name;

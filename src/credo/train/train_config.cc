@@ -26,7 +26,8 @@ nlohmann::json train_config_to_json(const TrainConfig& c) {
           {"refine_trials", c.refine_trials},
           {"time_budget_seconds", c.time_budget_seconds},
           {"promote", c.promote},
-          {"explained_clients", c.explained_clients}};
+          {"explained_clients", c.explained_clients},
+          {"truth", c.truth}};
 }
 
 StatusOr<TrainConfig> load_train_config(const std::string& path, TrainConfig c) {
@@ -58,6 +59,7 @@ StatusOr<TrainConfig> load_train_config(const std::string& path, TrainConfig c) 
     get("search", c.search);
     get("trials", c.trials);
     get("refine_trials", c.refine_trials);
+    get("truth", c.truth);
     get("time_budget_seconds", c.time_budget_seconds);
     get("promote", c.promote);
     get("explained_clients", c.explained_clients);

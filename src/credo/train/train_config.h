@@ -30,6 +30,7 @@ struct TrainConfig {
   double time_budget_seconds = 0;          // 0: no limit; the run still ends with a registered model
   bool promote = false;                    // make the new model the champion even if one exists
   int explained_clients = 5;               // example clients whose SHAP values are plotted
+  std::string truth;                       // optional: synth_truth.csv of generated data, compared with
 };
 
 // Reads a config file over the defaults; errors name the file and key.

@@ -229,6 +229,12 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
   double threshold = result.chosen.cv.scan.best_threshold;
   result.holdout = evaluate(test_scores, test_labels, threshold, config.cost);
   result.holdout_best_cost = scan_thresholds(test_scores, test_labels, config.cost).best_cost;
+  if (!config.truth.empty()) {
+    std::vector<int64_t> test_ids;
+    for (int32_t row : test_rows) test_ids.push_back(matrix.id(static_cast<size_t>(row)));
+    CREDO_ASSIGN_OR_RETURN(std::vector<float> true_pd, read_true_probabilities(config.truth, test_ids));
+    result.truth = compare_with_truth(config.truth, true_pd, test_labels, config.cost);
+  }
 
   const BinaryMetrics& cv = result.chosen.cv.metrics;
   double train_auc = 0;
@@ -253,6 +259,10 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
       {"holdout/f1", result.holdout.f1}, {"holdout/brier", result.holdout.brier},
       {"holdout/log_loss", result.holdout.log_loss}, {"holdout/ks", result.holdout.ks},
       {"holdout/best_possible_cost", result.holdout_best_cost}};
+  if (result.truth) {
+    holdout_metrics["holdout/bayes_auc"] = result.truth->bayes_auc;
+    holdout_metrics["holdout/bayes_business_cost"] = result.truth->bayes_cost;
+  }
   for (const auto& [key, value] : holdout_metrics) CREDO_RETURN_IF_ERROR(parent->log_metric(key, value));
   for (const std::string& w : result.warnings) CREDO_RETURN_IF_ERROR(parent->set_tag("credo.warning", w));
 
@@ -272,8 +282,8 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
   info.created_utc = utc_now_text();
   CREDO_RETURN_IF_ERROR(save_bundle(scratch / "model", *model, info));
   CREDO_RETURN_IF_ERROR(parent->log_artifact(scratch / "model"));
-  CREDO_RETURN_IF_ERROR(write_training_report(result, *model, matrix, test_rows, test_labels, test_scores, config,
-                                              scratch / "reports"));
+  CREDO_RETURN_IF_ERROR(write_training_report(result, *model, matrix, train_part, test_rows, test_labels, test_scores,
+                                              config, scratch / "reports"));
   CREDO_RETURN_IF_ERROR(parent->log_artifact(scratch / "reports"));
   CREDO_RETURN_IF_ERROR(parent->flush());
 
@@ -312,6 +322,46 @@ std::string render_leaderboard(const TrainResult& result) {
                    e.run_id.substr(0, 8)});
   }
   return table.render();
+}
+
+nlohmann::json train_result_to_json(const TrainResult& result) {
+  nlohmann::json board = nlohmann::json::array();
+  for (const LeaderboardEntry& e : result.leaderboard) {
+    auto [cost_mean, cost_sd] = fold_mean_sd(e.cv.fold_metrics, &BinaryMetrics::cost);
+    auto [auc_mean, auc_sd] = fold_mean_sd(e.cv.fold_metrics, &BinaryMetrics::auc);
+    nlohmann::json params;
+    for (const auto& [key, value] : e.candidate.params) params[key] = param_to_string(value);
+    board.push_back({{"algorithm", e.candidate.algorithm->name()},
+                     {"imbalance", imbalance_name(e.candidate.imbalance)},
+                     {"chosen", &e == &result.leaderboard.front()},
+                     {"run_id", e.run_id},
+                     {"params", params},
+                     {"cv", metrics_to_json(e.cv.metrics)},
+                     {"business_cost_fold_mean", cost_mean},
+                     {"business_cost_fold_sd", cost_sd},
+                     {"auc_fold_mean", auc_mean},
+                     {"auc_fold_sd", auc_sd}});
+  }
+  nlohmann::json out;
+  out["model_uri"] = result.model_uri;
+  out["alias"] = result.alias;
+  out["run_id"] = result.run_id;
+  out["algorithm"] = result.chosen.candidate.algorithm->name();
+  out["imbalance"] = imbalance_name(result.chosen.candidate.imbalance);
+  out["threshold"] = result.chosen.cv.scan.best_threshold;
+  out["cv"] = metrics_to_json(result.chosen.cv.metrics);
+  out["holdout"] = metrics_to_json(result.holdout);
+  out["holdout"]["best_possible_cost"] = result.holdout_best_cost;
+  if (result.truth)
+    out["truth"] = {{"file", result.truth->path},
+                    {"bayes_auc", result.truth->bayes_auc},
+                    {"bayes_business_cost", result.truth->bayes_cost},
+                    {"auc_gap", result.truth->bayes_auc - result.holdout.auc}};
+  out["leaderboard"] = board;
+  out["warnings"] = result.warnings;
+  out["trials"] = result.trials;
+  out["seconds"] = result.seconds;
+  return out;
 }
 
 }  // namespace credo::train

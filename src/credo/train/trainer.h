@@ -12,12 +12,14 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "credo/base/status.h"
 #include "credo/store/store.h"
 #include "credo/train/cross_validation.h"
+#include "credo/train/generator_truth.h"
 #include "credo/train/train_config.h"
 
 namespace credo::train {
@@ -33,6 +35,7 @@ struct TrainResult {
   LeaderboardEntry chosen;
   BinaryMetrics holdout;                      // at the cross-validated threshold
   double holdout_best_cost = 0;               // at the hold-out's own best threshold (for reference)
+  std::optional<TruthComparison> truth;       // on generated data with config.truth: the best possible
   std::vector<std::string> warnings;
   std::string run_id;                         // the parent run, which holds the bundle
   std::string model_uri;                      // models:/name/version
@@ -47,5 +50,7 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
 
 // The leaderboard as a terminal table.
 std::string render_leaderboard(const TrainResult& result);
+// The whole result as JSON (`credo train --json`): leaderboard, chosen, hold-out, warnings, model.
+nlohmann::json train_result_to_json(const TrainResult& result);
 
 }  // namespace credo::train

@@ -78,6 +78,16 @@ TEST_F(TrainerTest, TrainsEveryAlgorithmRegistersTheChampionAndItsBundleRoundTri
   // The registered bundle scores the hold-out exactly as the trained model did.
   auto resolved = store::resolve_model_uri(*store_, "models:/credit-default@champion");
   ASSERT_TRUE(resolved.ok()) << resolved.status().to_string();
+  // The reports sit beside the bundle in the run's artifacts, every plot a well-formed SVG.
+  std::filesystem::path reports = std::filesystem::path(store_->get_run(result->run_id)->info.artifact_dir) / "reports";
+  for (const char* name : {"leaderboard.svg", "leaderboard.csv", "cost_curve.svg", "roc.svg", "importance.svg",
+                           "importance.csv"})
+    EXPECT_TRUE(std::filesystem::is_regular_file(reports / name)) << name;
+  std::ifstream roc_file(reports / "roc.svg");
+  std::string roc((std::istreambuf_iterator<char>(roc_file)), std::istreambuf_iterator<char>());
+  EXPECT_NE(roc.find("hold-out, AUC"), std::string::npos);
+  EXPECT_NE(roc.find("</svg>"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::is_empty(reports / "clients"));
   auto bundle = load_bundle(resolved->dir, 1);
   ASSERT_TRUE(bundle.ok()) << bundle.status().to_string();
   EXPECT_DOUBLE_EQ(bundle->info.threshold, result->chosen.cv.scan.best_threshold);

@@ -23,6 +23,17 @@ std::string csv_text(std::string_view text) {
   return out;
 }
 
+// A chart series of (x(point), y(point)) for each point.
+template <typename Point, typename X, typename Y>
+report::LineSeries line_series(std::string name, const std::vector<Point>& points, X x, Y y) {
+  report::LineSeries series{std::move(name), {}, {}};
+  for (const Point& p : points) {
+    series.x.push_back(x(p));
+    series.y.push_back(y(p));
+  }
+  return series;
+}
+
 Status leaderboard(const TrainResult& result, const fs::path& dir) {
   std::string csv = "algorithm,imbalance,business_cost,business_cost_sd,auc,auc_sd,accuracy,threshold,run_id\n";
   report::BarChart chart;
@@ -50,19 +61,37 @@ Status cost_curve(const TrainResult& result, std::span<const uint8_t> test_label
   chart.title = "Business cost per client against the decision threshold (" + result.chosen.candidate.algorithm->name() + ")";
   chart.x_label = "threshold: refuse when the probability of default is at least this";
   chart.y_label = "cost per client";
-  report::LineSeries cv{"cross-validation (out of fold)", {}, {}}, holdout{"hold-out", {}, {}};
-  for (const ThresholdPoint& p : result.chosen.cv.scan.curve) {
-    cv.x.push_back(std::min(1.0, p.threshold));
-    cv.y.push_back(p.cost_per_client);
-  }
-  for (const ThresholdPoint& p : scan_thresholds(test_scores, test_labels, config.cost).curve) {
-    holdout.x.push_back(std::min(1.0, p.threshold));
-    holdout.y.push_back(p.cost_per_client);
-  }
+  auto threshold = [](const ThresholdPoint& p) { return std::min(1.0, p.threshold); };
+  auto cost = [](const ThresholdPoint& p) { return p.cost_per_client; };
+  report::LineSeries cv = line_series("cross-validation (out of fold)", result.chosen.cv.scan.curve, threshold, cost);
+  report::LineSeries holdout =
+      line_series("hold-out", scan_thresholds(test_scores, test_labels, config.cost).curve, threshold, cost);
   chart.series = {cv, holdout};
   chart.marker_x = result.chosen.cv.scan.best_threshold;
   chart.marker_label = "threshold " + format_number(result.chosen.cv.scan.best_threshold);
   return write(dir / "cost_curve.svg", report::render_svg(chart));
+}
+
+// ROC curves of the chosen model (out of fold and hold-out), chance, and on generated data the
+// true probabilities (the best any model could do).
+Status roc(const TrainResult& result, std::span<const uint8_t> test_labels, std::span<const float> test_scores,
+           const LabelledRows& train_part, const fs::path& dir) {
+  report::LineChart chart;
+  chart.title = "ROC curve of the chosen model (" + result.chosen.candidate.algorithm->name() + ")";
+  chart.x_label = "share of good clients refused (false positive rate)";
+  chart.y_label = "share of defaulters refused";
+  auto series = [](std::string name, const std::vector<RocPoint>& points) {
+    return line_series(std::move(name), points, [](const RocPoint& p) { return p.false_positive_rate; },
+                       [](const RocPoint& p) { return p.true_positive_rate; });
+  };
+  chart.series.push_back(series("cross-validation, AUC " + format_number(result.chosen.cv.metrics.auc),
+                                roc_curve(result.chosen.cv.out_of_fold, train_part.labels)));
+  chart.series.push_back(series("hold-out, AUC " + format_number(result.holdout.auc), roc_curve(test_scores, test_labels)));
+  if (result.truth)
+    chart.series.push_back(series("true probabilities (generator), AUC " + format_number(result.truth->bayes_auc),
+                                  result.truth->roc));
+  chart.series.push_back(series("chance", {{0, 0}, {1, 1}}));
+  return write(dir / "roc.svg", report::render_svg(chart));
 }
 
 Status importance_and_explanations(const TrainResult& result, const ScoringModel& model, const FeatureMatrix& matrix,
@@ -147,13 +176,15 @@ Status importance_and_explanations(const TrainResult& result, const ScoringModel
 }  // namespace
 
 Status write_training_report(const TrainResult& result, const ScoringModel& model, const FeatureMatrix& matrix,
-                             std::span<const int32_t> test_rows, std::span<const uint8_t> test_labels,
-                             std::span<const float> test_scores, const TrainConfig& config, const fs::path& dir) {
+                             const LabelledRows& train_part, std::span<const int32_t> test_rows,
+                             std::span<const uint8_t> test_labels, std::span<const float> test_scores,
+                             const TrainConfig& config, const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::IoError(dir.string() + ": " + ec.message());
   CREDO_RETURN_IF_ERROR(leaderboard(result, dir));
   CREDO_RETURN_IF_ERROR(cost_curve(result, test_labels, test_scores, config, dir));
+  CREDO_RETURN_IF_ERROR(roc(result, test_labels, test_scores, train_part, dir));
   return importance_and_explanations(result, model, matrix, test_rows, test_scores, config, dir);
 }
 

@@ -1,6 +1,7 @@
 // The pictures and tables a person reads after training, saved as artifacts of the run:
-// the leaderboard (table and chart), the cost curve against the threshold, global importance
-// (mean |SHAP| on hold-out clients, and gain for trees) and a few clients' explanations.
+// the leaderboard (table and chart), the cost curve against the threshold, the ROC curves,
+// global importance (mean |SHAP| on hold-out clients, and gain for trees) and a few clients'
+// explanations.
 #pragma once
 
 #include <filesystem>
@@ -12,8 +13,9 @@
 
 namespace credo::train {
 
+// `train_part` holds the labels of the chosen model's out-of-fold scores.
 Status write_training_report(const TrainResult& result, const ScoringModel& model, const FeatureMatrix& matrix,
-                             std::span<const int32_t> test_rows, std::span<const uint8_t> test_labels,
+                             const LabelledRows& train_part, std::span<const int32_t> test_rows, std::span<const uint8_t> test_labels,
                              std::span<const float> test_scores, const TrainConfig& config,
                              const std::filesystem::path& dir);
 
