@@ -8,6 +8,11 @@
 
 namespace credo {
 
+// Seconds elapsed on the monotonic clock since `start` (for durations, not timestamps).
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 class Clock {
  public:
   virtual ~Clock() = default;

@@ -42,7 +42,7 @@ struct CsvCase {
   bool expect_error = false;
 };
 
-std::vector<CsvCase> load_cases() {
+std::vector<CsvCase> load_csv_cases() {
   std::ifstream in(std::string(CREDO_SOURCE_DIR) + "/src/credo/data/testdata/csv_cases.txt");
   std::vector<CsvCase> cases;
   std::string line;
@@ -76,7 +76,7 @@ std::vector<CsvCase> load_cases() {
 }
 
 TEST(CsvReaderTest, DataDrivenCases) {
-  auto cases = load_cases();
+  auto cases = load_csv_cases();
   ASSERT_GE(cases.size(), 15u);
   for (const auto& c : cases) {
     SCOPED_TRACE(c.title);

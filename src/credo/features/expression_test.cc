@@ -23,7 +23,7 @@ struct ExpressionCase {
   std::vector<std::string> expectations;  // the text after ">>> "
 };
 
-std::vector<ExpressionCase> load_cases() {
+std::vector<ExpressionCase> load_expression_cases() {
   std::ifstream in(std::string(CREDO_SOURCE_DIR) + "/src/credo/features/testdata/expression_cases.txt");
   std::vector<ExpressionCase> cases;
   std::string line;
@@ -141,7 +141,7 @@ void run_case(const ExpressionCase& c) {
 }
 
 TEST(ExpressionTest, DataDrivenCases) {
-  auto cases = load_cases();
+  auto cases = load_expression_cases();
   ASSERT_GE(cases.size(), 80u);
   for (const auto& c : cases) {
     SCOPED_TRACE("expression_cases.txt:" + std::to_string(c.line) + ": " + c.title + ": " + c.expression);

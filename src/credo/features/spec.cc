@@ -80,7 +80,7 @@ std::vector<std::string> words_of(std::string_view s) {
   return words;
 }
 
-bool quoted(const std::string& w) {
+bool is_quoted(const std::string& w) {
   return w.size() >= 2 && (w.front() == '"' || w.front() == '\'') && w.back() == w.front();
 }
 std::string unquote(const std::string& w) { return w.substr(1, w.size() - 2); }
@@ -134,7 +134,7 @@ class Parser {
       if ((w[i] == "by" || w[i] == "prefix") && i + 1 < w.size() && is_name(w[i + 1])) {
         (w[i] == "by" ? t.key : t.prefix) = w[i + 1];
         ++i;
-      } else if (quoted(w[i])) {
+      } else if (is_quoted(w[i])) {
         t.words = unquote(w[i]);
       } else {
         return error("unexpected '" + w[i] + "' in the table line (expected by KEY, prefix PREFIX or \"words\")");
@@ -152,7 +152,7 @@ class Parser {
     if (column != "*" && !is_name(column)) return error("'" + column + "' is not a column name");
     if (value.empty()) return error("expected a value after '=='");
     MissingStatement m{column, value, false, line_};
-    if (quoted(value)) {
+    if (is_quoted(value)) {
       m.value = unquote(value);
       m.text = true;
     } else {
@@ -179,7 +179,7 @@ class Parser {
     if (n.expression.empty()) return error(std::string("expected an expression after '") + separator + "'");
     n.name = head[0];
     if (head.size() > 1) {
-      if (head.size() > 2 || !quoted(head[1])) return error(usage);
+      if (head.size() > 2 || !is_quoted(head[1])) return error(usage);
       n.words = unquote(head[1]);
     }
     return n;

@@ -12,8 +12,8 @@
 namespace credo::report {
 namespace {
 
-constexpr double kPad = 12;
-constexpr double kTitlePx = 16, kAxisLabelPx = 13, kTickPx = 11, kLabelPx = 12, kValuePx = 11;
+using svg::kPad, svg::kTitlePx, svg::kAxisLabelPx, svg::kTickPx;
+constexpr double kLabelPx = 12, kValuePx = 11;
 constexpr double kRowPx = 24, kBarPx = 15;
 constexpr double kBoldWidening = 1.1;  // bold text is about this much wider
 

@@ -22,6 +22,8 @@ inline constexpr const char* kInkColour = "#222222";        // titles, labels, w
 inline constexpr const char* kMutedInkColour = "#555555";   // tick labels
 inline constexpr const char* kAxisColour = "#444444";
 inline constexpr const char* kGridColour = "#E5E5E5";
+// Sizes in pixels: the margin around a chart and the type sizes both charts use.
+inline constexpr double kPad = 12, kTitlePx = 16, kAxisLabelPx = 13, kTickPx = 11;
 
 // Text as XML character data or attribute value: & < > " ' escaped, invalid UTF-8 replaced by
 // U+FFFD, control characters (not allowed in XML 1.0) replaced by spaces.

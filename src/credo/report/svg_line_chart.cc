@@ -13,9 +13,9 @@ namespace credo::report {
 namespace {
 
 using svg::TextStyle;
+using svg::kPad, svg::kTitlePx, svg::kAxisLabelPx, svg::kTickPx;
 
-constexpr double kPad = 12;
-constexpr double kTitlePx = 16, kAxisLabelPx = 13, kTickPx = 11, kLegendPx = 12;
+constexpr double kLegendPx = 12;
 
 struct DrawnSeries {
   std::string name;

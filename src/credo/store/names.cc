@@ -9,7 +9,7 @@
 namespace credo::store {
 namespace {
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 // Built by appending: GCC 12 warns falsely (-Wrestrict, its bug 105651) on "'" + std::string.
 std::string quoted(std::string_view s) {
@@ -25,7 +25,7 @@ Status validate_key(std::string_view kind, std::string_view key) {
   if (key.empty()) return Status::InvalidArgument(std::string(kind) + " name is empty");
   if (key.size() > 250) return Status::InvalidArgument(what + " is longer than 250 characters");
   for (char c : key) {
-    if (!is_word_char(c) && c != '-' && c != '.' && c != ' ' && c != '/')
+    if (!is_name_char(c) && c != '-' && c != '.' && c != ' ' && c != '/')
       return Status::InvalidArgument(what + ": only letters, digits, '_', '-', '.', ' ' and '/' are allowed");
   }
   if (key.front() == '/' || key.back() == '/' || key.find("//") != std::string_view::npos)
@@ -47,7 +47,7 @@ Status validate_model_name(std::string_view name) {
   if (!std::isalnum(static_cast<unsigned char>(name.front())))
     return Status::InvalidArgument("model name " + quoted(name) + " must start with a letter or digit");
   for (char c : name) {
-    if (!is_word_char(c) && c != '-' && c != '.')
+    if (!is_name_char(c) && c != '-' && c != '.')
       return Status::InvalidArgument("model name " + quoted(name) + ": only letters, digits, '_', '-' and '.' are allowed");
   }
   return Status::Ok();
@@ -57,7 +57,7 @@ Status validate_alias(std::string_view alias) {
   if (alias.empty()) return Status::InvalidArgument("alias is empty");
   if (alias.size() > 200) return Status::InvalidArgument("alias " + quoted(alias) + " is longer than 200 characters");
   for (char c : alias) {
-    if (!is_word_char(c) && c != '-')
+    if (!is_name_char(c) && c != '-')
       return Status::InvalidArgument("alias " + quoted(alias) + ": only letters, digits, '_' and '-' are allowed");
   }
   std::string lower;

@@ -21,7 +21,7 @@ struct FilterCase {
   bool expect_error = false;
 };
 
-std::vector<FilterCase> load_cases() {
+std::vector<FilterCase> load_filter_cases() {
   std::ifstream in(std::string(CREDO_SOURCE_DIR) + "/src/credo/store/testdata/run_filters.txt");
   std::vector<FilterCase> cases;
   std::string line;
@@ -123,7 +123,7 @@ StatusOr<std::string> run_case(const FilterCase& c, const std::string& input) {
 }
 
 TEST(RunFilter, DataDrivenCases) {
-  std::vector<FilterCase> cases = load_cases();
+  std::vector<FilterCase> cases = load_filter_cases();
   ASSERT_GT(cases.size(), 50u) << "run_filters.txt not found or nearly empty";
   for (const FilterCase& c : cases) {
     SCOPED_TRACE("run_filters.txt:" + std::to_string(c.line) + ": " + c.input);

@@ -7,10 +7,6 @@
 
 namespace credo::synth {
 
-namespace {
-constexpr double kDaysPerMonth = 30.4375;
-}
-
 BureauGenerator::BureauGenerator()
     : model_(table_model(HcTable::kBureau)), balance_model_(table_model(HcTable::kBureauBalance)) {
   const TableModel& m = model_;

@@ -9,7 +9,6 @@
 namespace credo::synth {
 
 namespace {
-constexpr double kDaysPerMonth = 30.4375;
 int month_of(double day) { return static_cast<int>(std::floor(day / kDaysPerMonth)); }
 double cents(double v) { return std::round(v * 100) / 100; }
 

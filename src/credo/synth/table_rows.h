@@ -10,6 +10,9 @@
 
 namespace credo::synth {
 
+// The average month in days, for turning day offsets into month offsets (the Kaggle files count both).
+inline constexpr double kDaysPerMonth = 30.4375;
+
 // Draws every column independently from its profile marginal, with the table's
 // missing-together plan.
 void draw_marginal_row(const TableModel& model, Rng& rng, std::vector<double>& values,

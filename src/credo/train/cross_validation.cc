@@ -5,16 +5,9 @@
 #include <cmath>
 
 #include "credo/base/auc.h"
+#include "credo/base/clock.h"
 
 namespace credo::train {
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
-
 std::pair<double, double> fold_mean_sd(const std::vector<BinaryMetrics>& folds, double BinaryMetrics::*metric) {
   if (folds.empty()) return {0, 0};
   double mean = 0, sq = 0;

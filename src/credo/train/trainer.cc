@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "credo/base/auc.h"
+#include "credo/base/clock.h"
 #include "credo/base/fingerprint.h"
 #include "credo/base/progress.h"
 #include "credo/base/random.h"
@@ -22,9 +23,7 @@
 namespace credo::train {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+using SteadyClock = std::chrono::steady_clock;
 
 std::string format(double value) { return format_number(value); }
 
@@ -76,7 +75,7 @@ std::map<std::string, std::string> params_as_text(const Candidate& c) {
 StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& store, const std::string& command_line,
                                    FILE* progress) {
   CREDO_RETURN_IF_ERROR(validate_train_config(config));
-  auto start = Clock::now();
+  auto start = SteadyClock::now();
   CREDO_ASSIGN_OR_RETURN(FeatureMatrix matrix, read_feature_matrix(config.features));
   CREDO_ASSIGN_OR_RETURN(LabelledRows labelled, labelled_rows(matrix, config.features));
   CREDO_ASSIGN_OR_RETURN(std::string fingerprint, fingerprint_file(config.features));
@@ -117,12 +116,12 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
   auto at_share = [&](double share) {
     return start + std::chrono::milliseconds(static_cast<int64_t>(1000 * share * config.time_budget_seconds));
   };
-  const Clock::time_point search_end = at_share(0.7);
-  const Clock::time_point coarse_end = at_share(config.refine_trials > 0 ? 0.5 : 0.7);
-  auto set_deadline = [&](Clock::time_point deadline) {
+  const SteadyClock::time_point search_end = at_share(0.7);
+  const SteadyClock::time_point coarse_end = at_share(config.refine_trials > 0 ? 0.5 : 0.7);
+  auto set_deadline = [&](SteadyClock::time_point deadline) {
     if (budgeted) cv_options.deadline = deadline;
   };
-  auto out_of_search_time = [&] { return budgeted && Clock::now() > *cv_options.deadline; };
+  auto out_of_search_time = [&] { return budgeted && SteadyClock::now() > *cv_options.deadline; };
   set_deadline(search_end);
 
   std::vector<const Algorithm*> algorithms;
@@ -179,8 +178,8 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
   // 2. A coarse search of every algorithm, its defaults first.
   for (size_t a = 0; a < algorithms.size(); ++a) {
     const Algorithm* algorithm = algorithms[a];
-    Clock::time_point now = Clock::now();
-    Clock::time_point share_end = now + (coarse_end - now) / static_cast<long>(algorithms.size() - a);
+    SteadyClock::time_point now = SteadyClock::now();
+    SteadyClock::time_point share_end = now + (coarse_end - now) / static_cast<long>(algorithms.size() - a);
     SearchSpace space = algorithm->search_space();
     space.push_back({"imbalance", ParamSpec::Kind::kChoice, 0, 0, config.imbalance});
     SearchOptions search_options;
