@@ -17,15 +17,14 @@
 
 #include "credo/base/memory.h"
 #include "credo/base/parallel.h"
+#include "credo/base/clock.h"
 #include "credo/base/random.h"
 #include "credo/features/client_store.h"
 #include "credo/features/feature_matrix.h"
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+using credo::seconds_since;
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());

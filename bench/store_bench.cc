@@ -17,6 +17,7 @@
 
 #include "credo/base/memory.h"
 #include "credo/base/random.h"
+#include "credo/base/clock.h"
 #include "credo/base/temp_dir.h"
 #include "credo/store/active_run.h"
 #include "credo/store/store.h"
@@ -25,7 +26,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+using credo::seconds_since;
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "credo/base/clock.h"
 #include "credo/base/memory.h"
 #include "credo/train/algorithm.h"
 #include "credo/train/metrics.h"
@@ -17,7 +18,7 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+using credo::seconds_since;
 
 template <typename T>
 T check(credo::StatusOr<T> value) {

@@ -91,7 +91,7 @@ Status run_train(TrainFlags& flags, const CLI::App& cmd) {
   std::printf("registered         %s as %s@%s (run %s, %d trials, %s)\n", result.model_uri.c_str(),
               config.model_name.c_str(), result.alias.c_str(), result.run_id.c_str(), result.trials,
               format_duration(result.seconds).c_str());
-  std::printf("plots              credo runs show %s  (artifacts: reports/*.svg)\n", result.run_id.substr(0, 8).c_str());
+  std::printf("report             %s\n", result.report.c_str());
   return Status::Ok();
 }
 

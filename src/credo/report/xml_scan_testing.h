@@ -31,9 +31,9 @@ struct ScannedXml {
     }
     return found;
   }
-  bool has_text(const std::string& text) const {
+  bool has_text(const std::string& text, const std::string& element = "text") const {
     for (const Element& e : elements) {
-      if (e.name == "text" && e.text == text) return true;
+      if (e.name == element && e.text == text) return true;
     }
     return false;
   }
@@ -58,7 +58,9 @@ inline bool decode_entities(const std::string& raw, std::string* out) {
   return true;
 }
 
-inline ScannedXml scan_xml(const std::string& doc) {
+// `root`: the name the one root element must have ("svg", or "html" for the HTML reports, which
+// are written as well-formed XML; a leading <!DOCTYPE ...> is skipped).
+inline ScannedXml scan_xml(const std::string& doc, const std::string& root = "svg") {
   ScannedXml result;
   auto fail = [&](const std::string& why, size_t at) {
     result.error = why + " at offset " + std::to_string(at);
@@ -68,6 +70,7 @@ inline ScannedXml scan_xml(const std::string& doc) {
   int roots = 0;
   size_t i = 0;
   if (doc.rfind("<?xml", 0) == 0) i = doc.find("?>") + 2;
+  if (doc.compare(i, 9, "<!DOCTYPE") == 0) i = doc.find('>', i) + 1;
   while (i < doc.size()) {
     if (doc[i] != '<') {
       size_t next = doc.find('<', i);
@@ -141,7 +144,7 @@ inline ScannedXml scan_xml(const std::string& doc) {
     i = k;
   }
   if (!open.empty()) return fail("unclosed <" + result.elements[open.back()].name + ">", doc.size());
-  if (roots != 1 || result.elements.empty() || result.elements[0].name != "svg") return fail("root is not <svg>", 0);
+  if (roots != 1 || result.elements.empty() || result.elements[0].name != root) return fail("root is not <" + root + ">", 0);
   return result;
 }
 

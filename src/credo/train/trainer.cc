@@ -281,9 +281,6 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
   info.created_utc = utc_now_text();
   CREDO_RETURN_IF_ERROR(save_bundle(scratch / "model", *model, info));
   CREDO_RETURN_IF_ERROR(parent->log_artifact(scratch / "model"));
-  CREDO_RETURN_IF_ERROR(write_training_report(result, *model, matrix, train_part, test_rows, test_labels, test_scores,
-                                              config, scratch / "reports"));
-  CREDO_RETURN_IF_ERROR(parent->log_artifact(scratch / "reports"));
   CREDO_RETURN_IF_ERROR(parent->flush());
 
   CREDO_ASSIGN_OR_RETURN(store::ModelVersion version,
@@ -304,6 +301,11 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
                                             format(result.holdout.cost)));
   result.model_uri = "models:/" + config.model_name + "/" + std::to_string(version.version);
   result.run_id = parent->id();
+  // The reports last, so the page names the registered version.
+  CREDO_RETURN_IF_ERROR(write_training_report(result, *model, matrix, train_part, test_rows, test_labels, test_scores,
+                                              config, scratch / "reports"));
+  CREDO_RETURN_IF_ERROR(parent->log_artifact(scratch / "reports"));
+  result.report = (parent->artifact_dir() / "reports" / "index.html").string();
   result.seconds = seconds_since(start);
   CREDO_RETURN_IF_ERROR(parent->log_metric("seconds", result.seconds));
   CREDO_RETURN_IF_ERROR(parent->end());
@@ -345,6 +347,7 @@ nlohmann::json train_result_to_json(const TrainResult& result) {
   out["model_uri"] = result.model_uri;
   out["alias"] = result.alias;
   out["run_id"] = result.run_id;
+  out["report"] = result.report;
   out["algorithm"] = result.chosen.candidate.algorithm->name();
   out["imbalance"] = imbalance_name(result.chosen.candidate.imbalance);
   out["threshold"] = result.chosen.cv.scan.best_threshold;

@@ -40,6 +40,7 @@ struct TrainResult {
   std::string run_id;                         // the parent run, which holds the bundle
   std::string model_uri;                      // models:/name/version
   std::string alias;                          // champion or challenger
+  std::string report;                         // path of the run's reports/index.html
   int trials = 0;
   double seconds = 0;
 };

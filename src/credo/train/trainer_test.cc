@@ -8,6 +8,7 @@
 
 #include "credo/base/random.h"
 #include "credo/base/temp_dir.h"
+#include "credo/report/xml_scan_testing.h"
 #include "credo/store/model_uri.h"
 #include "credo/train/model_bundle.h"
 #include "credo/train/trainer.h"
@@ -80,14 +81,28 @@ TEST_F(TrainerTest, TrainsEveryAlgorithmRegistersTheChampionAndItsBundleRoundTri
   ASSERT_TRUE(resolved.ok()) << resolved.status().to_string();
   // The reports sit beside the bundle in the run's artifacts, every plot a well-formed SVG.
   std::filesystem::path reports = std::filesystem::path(store_->get_run(result->run_id)->info.artifact_dir) / "reports";
-  for (const char* name : {"leaderboard.svg", "leaderboard.csv", "cost_curve.svg", "roc.svg", "importance.svg",
-                           "importance.csv"})
+  EXPECT_EQ(result->report, (reports / "index.html").string());
+  for (const char* name : {"index.html", "leaderboard.svg", "leaderboard.csv", "cost_curve.svg", "roc.svg",
+                           "importance.svg", "importance.csv"})
     EXPECT_TRUE(std::filesystem::is_regular_file(reports / name)) << name;
   std::ifstream roc_file(reports / "roc.svg");
   std::string roc((std::istreambuf_iterator<char>(roc_file)), std::istreambuf_iterator<char>());
   EXPECT_NE(roc.find("hold-out, AUC"), std::string::npos);
   EXPECT_NE(roc.find("</svg>"), std::string::npos);
   EXPECT_FALSE(std::filesystem::is_empty(reports / "clients"));
+  // The page: well-formed, naming the registered version, showing every chart it links.
+  std::ifstream page_file(reports / "index.html");
+  std::string page((std::istreambuf_iterator<char>(page_file)), std::istreambuf_iterator<char>());
+  report::test_xml::ScannedXml html = report::test_xml::scan_xml(page, "html");
+  ASSERT_EQ(html.error, "");
+  EXPECT_TRUE(html.has_text("models:/credit-default/1 as credit-default@champion", "dd")) << page;
+  size_t images = 0;
+  for (const auto* img : html.all("img")) {
+    std::string src = img->attributes.at("src");
+    EXPECT_TRUE(std::filesystem::is_regular_file(reports / src)) << src;
+    ++images;
+  }
+  EXPECT_GE(images, 4u + 2u);  // the four charts and at least the riskiest and the safest clients
   auto bundle = load_bundle(resolved->dir, 1);
   ASSERT_TRUE(bundle.ok()) << bundle.status().to_string();
   EXPECT_DOUBLE_EQ(bundle->info.threshold, result->chosen.cv.scan.best_threshold);

@@ -9,6 +9,7 @@
 #include "credo/base/text_table.h"
 #include "credo/data/csv_writer.h"
 #include "credo/report/svg_chart.h"
+#include "credo/train/training_page.h"
 
 namespace credo::train {
 namespace fs = std::filesystem;
@@ -96,7 +97,8 @@ Status roc(const TrainResult& result, std::span<const uint8_t> test_labels, std:
 
 Status importance_and_explanations(const TrainResult& result, const ScoringModel& model, const FeatureMatrix& matrix,
                                    std::span<const int32_t> test_rows, std::span<const float> test_scores,
-                                   const TrainConfig& config, const fs::path& dir) {
+                                   const TrainConfig& config, const fs::path& dir,
+                                   std::vector<ImportantFeature>& important, std::vector<ExplainedClient>& explained) {
   size_t cols = matrix.num_features();
   // An evenly spaced sample of hold-out clients (exact SHAP costs time on big forests).
   size_t step = std::max<size_t>(1, test_rows.size() / 2000);
@@ -123,6 +125,7 @@ Status importance_and_explanations(const TrainResult& result, const ScoringModel
     csv += csv_text(f.name) + "," + format_number(mean_abs[c]) + "," +
            (native.empty() ? std::string() : format_number(native[c])) + "," + csv_text(f.description) + "\n";
     if (rank < 25) chart.bars.push_back({f.name, mean_abs[c], std::nullopt, false});
+    important.push_back({f.name, f.description, mean_abs[c]});
   }
   CREDO_RETURN_IF_ERROR(write(dir / "importance.csv", csv));
   CREDO_RETURN_IF_ERROR(write(dir / "importance.svg", report::render_svg(chart)));
@@ -167,8 +170,9 @@ Status importance_and_explanations(const TrainResult& result, const ScoringModel
       chart.bars.push_back({f.name + " = " + (std::isnan(value) ? std::string("missing") : format_number(value)),
                             contributions[top[i]], std::nullopt, false});
     }
-    CREDO_RETURN_IF_ERROR(write(dir / "clients" / ("client_" + std::to_string(matrix.id(row)) + ".svg"),
-                                report::render_svg(chart)));
+    std::string file = "clients/client_" + std::to_string(matrix.id(row)) + ".svg";
+    CREDO_RETURN_IF_ERROR(write(dir / file, report::render_svg(chart)));
+    explained.push_back({matrix.id(row), p, file});
   }
   return Status::Ok();
 }
@@ -185,7 +189,11 @@ Status write_training_report(const TrainResult& result, const ScoringModel& mode
   CREDO_RETURN_IF_ERROR(leaderboard(result, dir));
   CREDO_RETURN_IF_ERROR(cost_curve(result, test_labels, test_scores, config, dir));
   CREDO_RETURN_IF_ERROR(roc(result, test_labels, test_scores, train_part, dir));
-  return importance_and_explanations(result, model, matrix, test_rows, test_scores, config, dir);
+  std::vector<ImportantFeature> important;
+  std::vector<ExplainedClient> explained;
+  CREDO_RETURN_IF_ERROR(
+      importance_and_explanations(result, model, matrix, test_rows, test_scores, config, dir, important, explained));
+  return write(dir / "index.html", render_training_page(result, config, important, explained));
 }
 
 }  // namespace credo::train

@@ -1,7 +1,7 @@
 // The pictures and tables a person reads after training, saved as artifacts of the run:
 // the leaderboard (table and chart), the cost curve against the threshold, the ROC curves,
 // global importance (mean |SHAP| on hold-out clients, and gain for trees) and a few clients'
-// explanations.
+// explanations; and index.html, the page that shows them all with the figures in words.
 #pragma once
 
 #include <filesystem>

@@ -1,0 +1,101 @@
+// The training page: a summary a person can read in a minute, then the leaderboard, the
+// threshold, the ROC curves, the features that weigh most and a few clients' explanations.
+#include "credo/train/training_page.h"
+
+#include <cmath>
+
+#include "credo/base/text_table.h"
+#include "credo/report/html_page.h"
+
+namespace credo::train {
+namespace {
+
+std::string format(double value) { return format_number(value); }
+
+std::string percent_change(double from, double to) {
+  if (!(from > 0)) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.1f%%", 100 * (to - from) / from);
+  return buf;
+}
+
+}  // namespace
+
+std::string render_training_page(const TrainResult& result, const TrainConfig& config,
+                                 const std::vector<ImportantFeature>& features,
+                                 const std::vector<ExplainedClient>& clients) {
+  const LeaderboardEntry& chosen = result.chosen;
+  const BinaryMetrics& cv = chosen.cv.metrics;
+  const BinaryMetrics& ho = result.holdout;
+  const double threshold = chosen.cv.scan.best_threshold;
+  report::HtmlPage page("Training report: " + config.model_name + " (" + chosen.candidate.algorithm->name() + ")");
+
+  std::vector<std::pair<std::string, std::string>> facts = {
+      {"chosen model", chosen.candidate.algorithm->name() + ", imbalance treated by " +
+                           imbalance_name(chosen.candidate.imbalance)},
+      {"decision", "refuse when the probability of default is at least " + format(threshold)},
+      {"cost matrix", "defaulter granted credit " + format(config.cost.false_negative) + ", good client refused " +
+                          format(config.cost.false_positive)},
+      {"cross-validated (" + std::to_string(config.folds) + " folds)",
+       "cost " + format(cv.cost) + " per client (at 0.5: " + format(cv.cost_at_half) + "), AUC " + format(cv.auc) +
+           ", accuracy " + format(cv.accuracy)},
+      {"hold-out (used once)", "cost " + format(ho.cost) + " per client, AUC " + format(ho.auc) + ", accuracy " +
+                                   format(ho.accuracy) + ", defaulters refused (recall) " + format(ho.recall) +
+                                   ", precision " + format(ho.precision)}};
+  for (const LeaderboardEntry& e : result.leaderboard)
+    if (e.candidate.algorithm->name() == "dummy" || e.candidate.algorithm->name() == "logistic")
+      facts.push_back({"against " + e.candidate.algorithm->name(),
+                       "cost " + format(e.cv.metrics.cost) + " -> " + format(cv.cost) + " (" +
+                           percent_change(e.cv.metrics.cost, cv.cost) + ")"});
+  if (result.truth)
+    facts.push_back({"against the true probabilities",
+                     "hold-out AUC " + format(ho.auc) + " vs " + format(result.truth->bayes_auc) + " (gap " +
+                         format(result.truth->bayes_auc - ho.auc) + "); best cost " + format(result.holdout_best_cost) +
+                         " vs " + format(result.truth->bayes_cost)});
+  if (!result.model_uri.empty())
+    facts.push_back({"registered", result.model_uri + " as " + config.model_name + "@" + result.alias});
+  facts.push_back({"run", result.run_id + ", " + std::to_string(result.trials) + " trials"});
+  page.facts(facts);
+  for (const std::string& w : result.warnings) page.paragraph("Warning: " + w);
+
+  page.heading("Leaderboard");
+  page.paragraph("The best trial of each algorithm, judged by cross-validation at its own best threshold; the "
+                 "lowest business cost wins. AUC and accuracy are kept for control.");
+  std::vector<std::vector<std::string>> rows;
+  for (const LeaderboardEntry& e : result.leaderboard)
+    rows.push_back({e.candidate.algorithm->name(), imbalance_name(e.candidate.imbalance), format(e.cv.metrics.cost),
+                    format(e.cv.metrics.auc), format(e.cv.metrics.accuracy), format(e.cv.metrics.threshold),
+                    e.run_id.substr(0, 8)});
+  page.table({"algorithm", "imbalance", "business cost", "AUC", "accuracy", "threshold", "run"}, rows, 0);
+  page.image("leaderboard.svg", "leaderboard chart");
+
+  page.heading("The threshold");
+  page.paragraph("Refusing more clients avoids costly defaults but turns good clients away. The threshold is the "
+                 "one with the lowest cost on out-of-fold predictions; the hold-out curve shows it holds on "
+                 "clients never seen in training.");
+  page.image("cost_curve.svg", "business cost against the threshold");
+  page.image("roc.svg", "ROC curves");
+
+  page.heading("What weighs most");
+  page.paragraph("Mean absolute SHAP value on hold-out clients: how much each feature moves the log-odds of "
+                 "default, on average, in either direction.");
+  page.image("importance.svg", "global importance");
+  std::vector<std::vector<std::string>> top;
+  for (size_t i = 0; i < std::min<size_t>(15, features.size()); ++i)
+    top.push_back({features[i].name, format(features[i].mean_abs_shap), features[i].description});
+  page.table({"feature", "mean |SHAP|", "in words"}, top);
+
+  if (!clients.empty()) {
+    page.heading("Some clients, explained");
+    page.paragraph("For one client, each bar is what a feature adds to (red, toward refusal) or takes from (blue, "
+                   "toward acceptance) the log-odds of default, starting from the base value.");
+    for (const ExplainedClient& c : clients) {
+      page.paragraph("Client " + std::to_string(c.id) + ": probability of default " + format(c.probability) + ", " +
+                     (c.probability >= threshold ? "REFUSED" : "ACCEPTED"));
+      page.image(c.chart, "explanation of client " + std::to_string(c.id));
+    }
+  }
+  return page.render();
+}
+
+}  // namespace credo::train
