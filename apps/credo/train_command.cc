@@ -68,11 +68,12 @@ Status run_train(TrainFlags& flags, const CLI::App& cmd) {
               train::imbalance_name(result.chosen.candidate.imbalance), format_number(cv.threshold).c_str());
   std::printf("cross-validated    cost %s per client (at 0.5: %s), AUC %s, accuracy %s\n", format_number(cv.cost).c_str(),
               format_number(cv.cost_at_half).c_str(), format_number(cv.auc).c_str(), format_number(cv.accuracy).c_str());
-  std::printf("hold-out (%zu)     cost %s per client (at 0.5: %s; best possible %s), AUC %s, accuracy %s, "
+  std::string holdout_label = "hold-out (" + std::to_string(ho.confusion.true_positive + ho.confusion.false_positive +
+                                                          ho.confusion.true_negative + ho.confusion.false_negative) +
+                              ")";
+  std::printf("%-19scost %s per client (at 0.5: %s; best possible %s), AUC %s, accuracy %s, "
               "recall %s, precision %s\n",
-              static_cast<size_t>(ho.confusion.true_positive + ho.confusion.false_positive + ho.confusion.true_negative +
-                                  ho.confusion.false_negative),
-              format_number(ho.cost).c_str(), format_number(ho.cost_at_half).c_str(),
+              holdout_label.c_str(), format_number(ho.cost).c_str(), format_number(ho.cost_at_half).c_str(),
               format_number(result.holdout_best_cost).c_str(), format_number(ho.auc).c_str(),
               format_number(ho.accuracy).c_str(), format_number(ho.recall).c_str(), format_number(ho.precision).c_str());
   if (!std::isnan(dummy_cost))

@@ -42,7 +42,9 @@ std::string format_progress_line(const std::string& label, uint64_t done, uint64
   } else {
     line += " " + format_count(done) + " " + unit;
   }
-  line += "  " + format_count(rate) + " " + unit + "/s";
+  // Slow items (a trial of a search takes seconds): the time each takes reads better than "0/s".
+  if (rate > 0 && rate < 1) line += "  " + format_duration(1 / rate) + " each";
+  else line += "  " + format_count(rate) + " " + unit + "/s";
   if (total > 0) {
     if (done >= total) {
       line += "  in " + format_duration(elapsed_s);

@@ -28,6 +28,8 @@ TEST(ProgressTest, FinishedLineShowsTotalTime) {
 
 TEST(ProgressTest, UnknownTotalShowsCountAndRate) {
   EXPECT_EQ(format_progress_line("x", 3000, 0, 1.0, "B"), "x 3.0k B  3.0k B/s");
+  // Fewer than one a second: the time each takes.
+  EXPECT_EQ(format_progress_line("search", 2, 6, 40.0, "trials", 4), "search [#...]  33% 2/6 trials  20s each  ETA 1m20s");
 }
 
 TEST(ProgressTest, BarWritesToAFileAndFinishesOnce) {

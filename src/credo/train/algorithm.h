@@ -62,6 +62,8 @@ class Algorithm {
   virtual SearchSpace search_space() const = 0;
   // Whether fit() uses early-stopping rows (the trainer then sets some training rows aside).
   virtual bool uses_early_stopping() const { return false; }
+  // How far the training AUC may exceed the cross-validated one before overfitting is suspected.
+  virtual double overfitting_auc_gap() const { return 0.1; }
   virtual StatusOr<std::unique_ptr<ScoringModel>> fit(const FitData& data, const Params& params) const = 0;
   virtual StatusOr<std::unique_ptr<ScoringModel>> load(const std::filesystem::path& dir, const nlohmann::json& saved,
                                                        int threads) const = 0;

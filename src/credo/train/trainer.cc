@@ -241,7 +241,7 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
   if (cv.auc > 0.82)
     result.warnings.push_back("cross-validated AUC " + format(cv.auc) +
                               " is above 0.82: on the real data this suggests leakage or overfitting");
-  if (train_auc - cv.auc > 0.1)
+  if (train_auc - cv.auc > chosen.algorithm->overfitting_auc_gap())
     result.warnings.push_back("training AUC " + format(train_auc) + " is far above the cross-validated " +
                               format(cv.auc) + ": the model may be overfitting");
   if (std::abs(result.holdout.auc - cv.auc) > 0.03)

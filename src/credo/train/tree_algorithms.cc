@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "credo/base/atomic_file.h"
+#include "credo/base/parallel.h"
 #include "credo/train/algorithm.h"
 
 namespace credo::train {
@@ -49,7 +50,7 @@ class TreeAlgorithm : public Algorithm {
  public:
   StatusOr<std::unique_ptr<ScoringModel>> fit(const FitData& data, const Params& params) const override {
     const TrainingRows& train = *data.train;
-    int threads = data.threads > 0 ? data.threads : 1;
+    int threads = data.threads > 0 ? data.threads : default_thread_count();
     CREDO_ASSIGN_OR_RETURN(XgbData dtrain,
                            gather(data.data, train.rows, train.synthetic, train.labels, train.weights, threads));
     XgbTrainOptions options = options_for(params);
@@ -84,6 +85,9 @@ class TreeAlgorithm : public Algorithm {
 class RandomForestAlgorithm final : public TreeAlgorithm {
  public:
   std::string name() const override { return "random_forest"; }
+  // Each deep tree has seen ~63% of the training rows, so the forest ranks them far better than
+  // new rows by construction (0.89 against 0.79 on the demo data); only a wider gap is a warning.
+  double overfitting_auc_gap() const override { return 0.2; }
   std::string description() const override {
     return "random forest: many deep trees on row and column samples, averaged (XGBoost's forest mode)";
   }
@@ -142,6 +146,7 @@ class XgboostAlgorithm final : public TreeAlgorithm {
                       {"lambda", number(params, "lambda", 1)}, {"max_bin", "64"}};
     options.num_boost_round = static_cast<int>(param_number(params, "rounds", 2000));
     options.early_stopping_rounds = 50;
+    options.stop_on_auc = true;  // the training rows may be re-weighted or re-sampled, the stopping rows never
     return options;
   }
 };

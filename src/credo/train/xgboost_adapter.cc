@@ -73,11 +73,12 @@ Status check_labels(std::span<const float> labels, size_t rows, const char* what
   return Status::Ok();
 }
 
-// The value of "<name>-logloss:<value>" in XGBoosterEvalOneIter's "[3]\ttrain-logloss:0.61\tvalid-logloss:0.63"
-// (printed with 17 significant digits, so the double round-trips).
-StatusOr<double> parse_logloss(std::string_view evaluation, std::string_view name) {
+// The value of "<name>-<metric>:<value>" in XGBoosterEvalOneIter's
+// "[3]\ttrain-logloss:0.61\tvalid-logloss:0.63" (printed with 17 significant digits, so the double
+// round-trips).
+StatusOr<double> parse_metric(std::string_view evaluation, std::string_view name, std::string_view metric) {
   std::string key;  // appended, not "\t" + std::string: GCC 12 warns falsely (-Wrestrict, bug 105651)
-  key.append(1, '\t').append(name).append("-logloss:");
+  key.append(1, '\t').append(name).append(1, '-').append(metric).append(1, ':');
   size_t at = evaluation.find(key);
   if (at == std::string_view::npos)
     return Status::Internal("XGBoost evaluation \"" + std::string(evaluation) + "\" has no " + key.substr(1));
@@ -222,11 +223,15 @@ StatusOr<XgbModel> XgbModel::train(const XgbData& train, const XgbData* valid, c
   CREDO_RETURN_IF_ERROR(set_param("nthread", std::to_string(model.handle_->threads)));
   CREDO_RETURN_IF_ERROR(
       set_param("seed", std::to_string(static_cast<int64_t>(options.seed))));  // XGBoost's seed is int64
+  // Each eval_metric setting adds a metric; they are printed in this order.
   CREDO_RETURN_IF_ERROR(set_param("eval_metric", "logloss"));
+  const bool stop_on_auc = options.stop_on_auc && valid != nullptr;
+  if (stop_on_auc) CREDO_RETURN_IF_ERROR(set_param("eval_metric", "auc"));
   CREDO_RETURN_IF_ERROR(set_param("validate_parameters", "1"));  // the warning about unused names
 
   // Early stopping by us, as XGBoost's Python callback does: the best round is the first with the
-  // lowest validation log-loss; stop after early_stopping_rounds rounds without a strictly lower one.
+  // best validation metric; stop after early_stopping_rounds rounds without a strictly better one.
+  // `best_loss` is the log-loss, or minus the AUC.
   double best_loss = std::numeric_limits<double>::infinity();
   int best = 0, round = 0;
   for (; round < options.num_boost_round; ++round) {
@@ -238,16 +243,21 @@ StatusOr<XgbModel> XgbModel::train(const XgbData& train, const XgbData* valid, c
     CREDO_RETURN_IF_ERROR(
         check(XGBoosterEvalOneIter(booster, round, matrices.data(), names.data(), matrices.size(), &evaluation),
               StatusCode::kInternal, "XGBoosterEvalOneIter"));
-    CREDO_ASSIGN_OR_RETURN(double train_loss, parse_logloss(evaluation, "train"));
-    double valid_loss = std::numeric_limits<double>::quiet_NaN();
+    CREDO_ASSIGN_OR_RETURN(double train_loss, parse_metric(evaluation, "train", "logloss"));
+    double valid_loss = std::numeric_limits<double>::quiet_NaN(), watched = valid_loss;
     if (valid != nullptr) {
-      CREDO_ASSIGN_OR_RETURN(valid_loss, parse_logloss(evaluation, "valid"));
+      CREDO_ASSIGN_OR_RETURN(valid_loss, parse_metric(evaluation, "valid", "logloss"));
+      watched = valid_loss;
+      if (stop_on_auc) {
+        CREDO_ASSIGN_OR_RETURN(double valid_auc, parse_metric(evaluation, "valid", "auc"));
+        watched = -valid_auc;
+      }
     }
     if (options.on_round) options.on_round(round, train_loss, valid_loss);
     if (valid == nullptr) {
       best = round;
-    } else if (valid_loss < best_loss) {
-      best_loss = valid_loss;
+    } else if (watched < best_loss) {
+      best_loss = watched;
       best = round;
     } else if (options.early_stopping_rounds > 0 && round - best >= options.early_stopping_rounds) {
       ++round;

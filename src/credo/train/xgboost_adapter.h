@@ -55,11 +55,16 @@ struct XgbTrainOptions {
   // {"eta", "0.05"}, {"max_depth", "6"}, {"num_parallel_tree", "200"} for a random forest.
   // "nthread" and "seed" come from `threads` and `seed` (giving them here, or their aliases
   // "n_jobs" and "random_state", is an error). Unless given: "objective" "binary:logistic",
-  // "tree_method" "hist". "eval_metric" "logloss" is always added: it drives early stopping.
+  // "tree_method" "hist". "eval_metric" "logloss" is always added (and "auc" when it stops).
   // XGBoost 1.7 ignores unknown names, with a warning on stderr ("Parameters: {...} are not used").
   std::vector<std::pair<std::string, std::string>> params;
   int num_boost_round = 500;
-  int early_stopping_rounds = 50;  // stop when the validation log-loss has not improved for this many rounds; 0: never
+  int early_stopping_rounds = 50;  // stop when the validation metric has not improved for this many rounds; 0: never
+  // What early stopping watches on the validation rows: the log-loss (lower is better), or the
+  // AUC (higher is better). The AUC is blind to calibration, so it is the one to watch when the
+  // training rows are re-weighted or re-sampled (class weights, under-sampling, SMOTE) and the
+  // validation rows are not: their log-loss then mostly measures the shifted prior.
+  bool stop_on_auc = false;
   int threads = 1;
   uint64_t seed = 42;
   // Called after each round with the train and validation log-loss (validation NaN without one).
@@ -68,8 +73,8 @@ struct XgbTrainOptions {
 
 class XgbModel {
  public:
-  // Trains on `train`; with `valid`, keeps the best round by validation log-loss (the first of equal
-  // ones). Same data, params and seed give bit-identical models (1 and 2 threads alike, checked).
+  // Trains on `train`; with `valid`, keeps the best round by the validation metric (the first of
+  // equal ones). Same data, params and seed give bit-identical models (1 and 2 threads alike, checked).
   static StatusOr<XgbModel> train(const XgbData& train, const XgbData* valid, const XgbTrainOptions& options);
   // A booster saved by save(); `threads` is used for prediction. Bytes that are not an XGBoost
   // JSON/UBJSON model are a parse error.

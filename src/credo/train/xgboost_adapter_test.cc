@@ -202,6 +202,45 @@ TEST_F(XgbAdapterTest, EarlyStoppingPredictsWithTheBestRoundOnly) {
   EXPECT_TRUE(bit_identical(*on_valid, *valid_in_place));
 }
 
+// With class weights the validation log-loss mostly measures the shifted prior; stopping on the
+// AUC keeps the round that ranks the validation rows best: checked against models trained for
+// exactly k rounds, for every k.
+TEST_F(XgbAdapterTest, EarlyStoppingOnAucKeepsTheRoundThatRanksBest) {
+  std::vector<float> weights(2000);
+  for (size_t i = 0; i < 2000; ++i) weights[i] = data_.y[i] > 0.5f ? 9.0f : 1.0f;
+  auto weighted = XgbData::from_rows(data_.dense_rows(0, 2000), std::span<const float>(data_.y).subspan(0, 2000),
+                                     weights, 2);
+  ASSERT_TRUE(weighted.ok());
+  XgbTrainOptions options = boosting(200, 8);
+  options.params = {{"eta", "0.5"}, {"max_depth", "6"}, {"min_child_weight", "0"}};
+  options.stop_on_auc = true;
+  std::vector<double> valid_losses;
+  options.on_round = [&](int, double, double valid_loss) { valid_losses.push_back(valid_loss); };
+  auto stopped = XgbModel::train(*weighted, &valid_, options);
+  ASSERT_TRUE(stopped.ok()) << stopped.status().to_string();
+  EXPECT_EQ(stopped->rounds_trained(), stopped->best_iteration() + 1 + 8);
+  std::span<const float> valid_labels = std::span<const float>(data_.y).subspan(2000, 500);
+  std::vector<double> aucs;
+  for (int k = 1; k <= stopped->rounds_trained(); ++k) {
+    XgbTrainOptions exact = options;
+    exact.num_boost_round = k;
+    exact.early_stopping_rounds = 0;
+    exact.on_round = nullptr;
+    auto model = XgbModel::train(*weighted, nullptr, exact);
+    ASSERT_TRUE(model.ok());
+    aucs.push_back(auc(model->predict(data_.dense_rows(2000, 2500)).value(), valid_labels));
+  }
+  // XGBoost's AUC and ours agree to rounding; the first best round is the one kept.
+  double best_auc = *std::max_element(aucs.begin(), aucs.end());
+  size_t first_best = 0;
+  while (aucs[first_best] < best_auc - 1e-9) ++first_best;
+  EXPECT_EQ(static_cast<int>(first_best), stopped->best_iteration());
+  // Here the log-loss still falls after the best AUC (it approaches the re-weighted prior): the
+  // two criteria disagree, so this test tells them apart.
+  EXPECT_NE(std::min_element(valid_losses.begin(), valid_losses.end()) - valid_losses.begin(),
+            stopped->best_iteration());
+}
+
 TEST_F(XgbAdapterTest, SlicePredictsLikeTheSameRowsOfTheFullMatrix) {
   auto model = XgbModel::train(train_, nullptr, boosting(30));
   ASSERT_TRUE(model.ok());
