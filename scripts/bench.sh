@@ -23,6 +23,18 @@ echo "== features stage: the feature file and the client store"
 echo
 echo "== store stage: 10,000 runs x 51 metrics, search, and 100,000 metric points"
 "$build/bench/store_bench" --repeat 9
+echo
+echo "== train stage: gradient boosting on the full-scale feature matrix"
+if [ ! -f "$data/features.credo" ]; then
+  "$build/credo" features --data "$data" --out "$data/features.credo" --quiet > /dev/null
+fi
+"$build/bench/train_bench" "$data/features.credo" --rounds 100
+if [ -n "${BENCH_FULL_TRAIN:-}" ]; then
+  echo
+  echo "== train stage: credo train at full scale, compared with the generator's true probabilities"
+  "$build/credo" train --features "$data/features.credo" --experiment full-scale --store "$data/store" \
+    --folds 3 --trials 1 --refine-trials 0 --truth "$data/synth_truth.csv" --quiet
+fi
 if [ -n "${BENCH_ZIP:-}" ]; then
   if [ ! -f "$data.zip" ]; then (cd "$data" && zip -q -1 "../$(basename "$data").zip" ./*.csv); fi
   echo

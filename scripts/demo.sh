@@ -2,7 +2,8 @@
 # `make demo`: runs credo's loop end to end. Today the loop is: data (generated with
 # `credo synth`, or the real Kaggle folder / zip given as DATA=...) -> `credo inspect` ->
 # `credo features` -> `credo train` (four algorithms, a small search, the champion registered) ->
-# `credo predict`, all tracked in the store OUT_DIR/store (experiment "demo") -> the runs listed.
+# `credo predict`, all tracked in the store OUT_DIR/store (experiment "demo") -> the runs listed;
+# it ends with the training report to open (OUT_DIR/training-report/index.html).
 # usage: demo.sh CREDO_BINARY OUT_DIR CLIENTS [DATA]
 set -euo pipefail
 credo=$1; out=$2; clients=$3; data=${4:-}
@@ -32,7 +33,10 @@ echo "The features: $out/features.csv, in words: $out/features.credo.dictionary.
 echo "leakage report: $out/features.credo.leakage.txt."
 echo
 echo "== credo train --features $out/features.credo --experiment demo (dummy, logistic regression, random forest, XGBoost)"
-"$credo" train --features "$out/features.credo" --experiment demo --folds 3 --trials 1 --refine-trials 2 "${truth[@]}"
+"$credo" train --features "$out/features.credo" --experiment demo --folds 3 --trials 1 --refine-trials 2 "${truth[@]}" \
+  | tee "$out/train.txt"
+report=$(sed -n 's/^report  *//p' "$out/train.txt")
+ln -sfn "$(dirname "$report")" "$out/training-report"
 echo
 echo "== credo predict --model models:/credit-default@champion --features $out/features.credo"
 "$credo" predict --model models:/credit-default@champion --features "$out/features.credo" --out "$out/predictions.csv"
@@ -45,3 +49,6 @@ echo "== credo export mlflow --out $out/mlruns"
 echo
 echo "== credo runs list --experiment demo   (store: $CREDO_STORE)"
 "$credo" runs list --experiment demo
+echo
+echo "== open the training report: $out/training-report/index.html"
+echo "   (the leaderboard, the cost against the threshold, ROC curves, what weighs most, clients explained)"

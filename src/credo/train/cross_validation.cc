@@ -26,6 +26,7 @@ StatusOr<CvResult> cross_validate(const Candidate& candidate, DenseRows data, st
   for (size_t f = 0; f < folds.size(); ++f) {
     if (options.deadline && std::chrono::steady_clock::now() > *options.deadline)
       return Status::FailedPrecondition("the time budget ran out during cross-validation");
+    if (options.on_fold_start) options.on_fold_start(f, folds.size());
     const Split& fold = folds[f];
     uint64_t fold_seed = options.seed + 1000003ULL * (f + 1);
     // Positions of the fold's training part -> matrix rows, labels; early-stopping rows set aside.

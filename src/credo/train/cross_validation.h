@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -34,6 +35,8 @@ struct CvOptions {
   // When set, a fold does not start after this time: cross_validate returns a kFailedPrecondition
   // error saying the time budget ran out (the trial is abandoned, not half-counted).
   std::optional<std::chrono::steady_clock::time_point> deadline;
+  // Called as each fold starts (for progress: a trial on a large matrix takes minutes).
+  std::function<void(size_t fold, size_t folds)> on_fold_start;
 };
 
 struct CvResult {

@@ -100,8 +100,13 @@ TEST_F(CrossValidationTest, ValidationRowsAreNeverFittedWhateverTheTreatment) {
 
 TEST_F(CrossValidationTest, TheThresholdIsChosenOnTheOutOfFoldPredictions) {
   RecordingAlgorithm algorithm(false);
-  auto cv = cross_validate({&algorithm, {}, Imbalance::kNone}, {data_.data(), 600, 2}, rows_, labels_, folds_, CvOptions{});
+  CvOptions options;
+  std::vector<std::pair<size_t, size_t>> started;
+  options.on_fold_start = [&](size_t fold, size_t folds) { started.emplace_back(fold, folds); };
+  auto cv = cross_validate({&algorithm, {}, Imbalance::kNone}, {data_.data(), 600, 2}, rows_, labels_, folds_, options);
   ASSERT_TRUE(cv.ok());
+  ASSERT_EQ(started.size(), folds_.size());  // each fold announced once, in order
+  for (size_t f = 0; f < started.size(); ++f) EXPECT_EQ(started[f], std::make_pair(f, folds_.size()));
   ThresholdScan direct = scan_thresholds(cv->out_of_fold, labels_, CostMatrix{});
   EXPECT_EQ(cv->scan.best_threshold, direct.best_threshold);
   EXPECT_EQ(cv->metrics.threshold, direct.best_threshold);

@@ -135,7 +135,12 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
   std::map<std::string, std::unique_ptr<Searcher>> searchers;
   std::map<std::string, LeaderboardEntry> best_of;
   const LeaderboardEntry* best = nullptr;
+  std::string best_note;
   auto run_trial = [&](const Algorithm* algorithm, bool first) -> Status {
+    cv_options.on_fold_start = [&](size_t fold, size_t folds) {
+      bar.set_note(best_note + (best_note.empty() ? "" : "  ") + "now " + algorithm->name() + " fold " +
+                   std::to_string(fold + 1) + "/" + std::to_string(folds));
+    };
     std::unique_ptr<Searcher>& searcher = searchers[algorithm->name()];
     std::optional<Params> params = searcher->propose();
     if (!params) return Status::Ok();
@@ -170,8 +175,9 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
     const LeaderboardEntry& mine = best_of[algorithm->name()];
     if (!best || mine.cv.metrics.cost < best->cv.metrics.cost) best = &mine;
     bar.add(1);
-    bar.set_note("best " + best->candidate.algorithm->name() + " cost " + format(best->cv.metrics.cost) + " AUC " +
-                 format(best->cv.metrics.auc));
+    best_note = "best " + best->candidate.algorithm->name() + " cost " + format(best->cv.metrics.cost) + " AUC " +
+                format(best->cv.metrics.auc);
+    bar.set_note(best_note);
     return Status::Ok();
   };
 
