@@ -23,6 +23,8 @@ PACKAGES=(
   libeigen3-dev       # 3.4.0   (linear algebra of the linear model and SMOTE)
   liblbfgs-dev        # 1.10    (L-BFGS / OWL-QN for logistic regression)
   libxgboost-dev      # 1.7.4   (gradient boosting and random forests, through its C API)
+  libcpp-httplib-dev  # 0.11.4  (the scoring service's HTTP server, and the tests' client)
+  wrk                 # 4.1.0   (the scoring service's load benchmark)
   zip                 # 3.0     (tests build zip archives)
 )
 

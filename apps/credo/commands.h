@@ -21,6 +21,7 @@ void add_models_command(CLI::App& app, int& exit_code);
 void add_export_command(CLI::App& app, int& exit_code);
 void add_train_command(CLI::App& app, int& exit_code);
 void add_predict_command(CLI::App& app, int& exit_code);
+void add_serve_command(CLI::App& app, int& exit_code);
 
 // "a, b,c" -> {"a", "b", "c"} (blanks trimmed, empty items dropped): list-valued flags.
 std::vector<std::string> split_comma_list(const std::string& text);

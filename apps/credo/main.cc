@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   credo::cli::add_export_command(app, exit_code);
   credo::cli::add_train_command(app, exit_code);
   credo::cli::add_predict_command(app, exit_code);
+  credo::cli::add_serve_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_testing.h"
-#include "credo/base/random.h"
 #include "credo/base/temp_dir.h"
 #include "credo/features/feature_matrix.h"
+#include "credo/train/synthetic_matrix_testing.h"
 
 namespace credo::cli {
 namespace {
@@ -22,24 +22,13 @@ using testing::credo;
 // Writes features.credo and, as `credo synth` does, synth_truth.csv with each client's true
 // probability of default.
 std::string small_features(const std::filesystem::path& dir) {
-  std::vector<FeatureInfo> features;
-  for (int f = 0; f < 5; ++f) features.push_back({"F" + std::to_string(f), "application", "", "", "F", "feature"});
-  FeatureMatrix m(features, 2200);
-  Rng rng(9);
+  std::vector<double> true_pd;
+  FeatureMatrix m = credo::testing::synthetic_matrix(
+      {.clients = 2200, .test_clients = 200, .intercept = -2.2, .seed = 9, .first_id = 200000}, &true_pd);
   std::ofstream truth(dir / "synth_truth.csv");
   truth << "SK_ID_CURR,SET,TRUE_PD,APP_PD\n";
-  for (size_t r = 0; r < 2200; ++r) {
-    double z = -2.2;
-    for (size_t f = 0; f < 5; ++f) {
-      double v = rng.normal();
-      z += (f < 2 ? 1.0 : 0.0) * v;
-      m.row(r)[f] = static_cast<float>(v);
-    }
-    bool test = r >= 2000;
-    double pd = 1 / (1 + std::exp(-z));
-    m.set_client(r, 200000 + static_cast<int64_t>(r), test ? -1 : rng.bernoulli(pd), test);
-    truth << 200000 + r << "," << (test ? "test" : "train") << "," << pd << "," << pd << "\n";
-  }
+  for (size_t r = 0; r < m.num_rows(); ++r)
+    truth << m.id(r) << "," << (m.is_test(r) ? "test" : "train") << "," << true_pd[r] << "," << true_pd[r] << "\n";
   std::string path = (dir / "features.credo").string();
   EXPECT_TRUE(write_feature_matrix(m, path).ok());
   return path;

@@ -47,6 +47,10 @@ Status run_train(TrainFlags& flags, const CLI::App& cmd) {
   if (!flags.algorithms.empty()) config.algorithms = split_comma_list(flags.algorithms);
   if (!flags.imbalance.empty()) config.imbalance = split_comma_list(flags.imbalance);
   CREDO_RETURN_IF_ERROR(train::validate_train_config(config));
+  // Recorded absolute, so `credo serve` finds the known clients' features from anywhere.
+  std::error_code absolute_error;
+  std::filesystem::path absolute = std::filesystem::absolute(config.features, absolute_error);
+  if (!absolute_error) config.features = absolute.lexically_normal().string();
   CREDO_ASSIGN_OR_RETURN(auto store, open_command_store(flags.store, true));
   CREDO_ASSIGN_OR_RETURN(train::TrainResult result,
                          train::train_models(config, *store, this_command_line(), flags.quiet ? nullptr : stderr));

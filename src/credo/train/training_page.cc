@@ -10,8 +10,6 @@
 namespace credo::train {
 namespace {
 
-std::string format(double value) { return format_number(value); }
-
 std::string percent_change(double from, double to) {
   if (!(from > 0)) return "";
   char buf[32];
@@ -33,25 +31,25 @@ std::string render_training_page(const TrainResult& result, const TrainConfig& c
   std::vector<std::pair<std::string, std::string>> facts = {
       {"chosen model", chosen.candidate.algorithm->name() + ", imbalance treated by " +
                            imbalance_name(chosen.candidate.imbalance)},
-      {"decision", "refuse when the probability of default is at least " + format(threshold)},
-      {"cost matrix", "defaulter granted credit " + format(config.cost.false_negative) + ", good client refused " +
-                          format(config.cost.false_positive)},
+      {"decision", "refuse when the probability of default is at least " + format_number(threshold)},
+      {"cost matrix", "defaulter granted credit " + format_number(config.cost.false_negative) + ", good client refused " +
+                          format_number(config.cost.false_positive)},
       {"cross-validated (" + std::to_string(config.folds) + " folds)",
-       "cost " + format(cv.cost) + " per client (at 0.5: " + format(cv.cost_at_half) + "), AUC " + format(cv.auc) +
-           ", accuracy " + format(cv.accuracy)},
-      {"hold-out (used once)", "cost " + format(ho.cost) + " per client, AUC " + format(ho.auc) + ", accuracy " +
-                                   format(ho.accuracy) + ", defaulters refused (recall) " + format(ho.recall) +
-                                   ", precision " + format(ho.precision)}};
+       "cost " + format_number(cv.cost) + " per client (at 0.5: " + format_number(cv.cost_at_half) + "), AUC " + format_number(cv.auc) +
+           ", accuracy " + format_number(cv.accuracy)},
+      {"hold-out (used once)", "cost " + format_number(ho.cost) + " per client, AUC " + format_number(ho.auc) + ", accuracy " +
+                                   format_number(ho.accuracy) + ", defaulters refused (recall) " + format_number(ho.recall) +
+                                   ", precision " + format_number(ho.precision)}};
   for (const LeaderboardEntry& e : result.leaderboard)
     if (e.candidate.algorithm->name() == "dummy" || e.candidate.algorithm->name() == "logistic")
       facts.push_back({"against " + e.candidate.algorithm->name(),
-                       "cost " + format(e.cv.metrics.cost) + " -> " + format(cv.cost) + " (" +
+                       "cost " + format_number(e.cv.metrics.cost) + " -> " + format_number(cv.cost) + " (" +
                            percent_change(e.cv.metrics.cost, cv.cost) + ")"});
   if (result.truth)
     facts.push_back({"against the true probabilities",
-                     "hold-out AUC " + format(ho.auc) + " vs " + format(result.truth->bayes_auc) + " (gap " +
-                         format(result.truth->bayes_auc - ho.auc) + "); best cost " + format(result.holdout_best_cost) +
-                         " vs " + format(result.truth->bayes_cost)});
+                     "hold-out AUC " + format_number(ho.auc) + " vs " + format_number(result.truth->bayes_auc) + " (gap " +
+                         format_number(result.truth->bayes_auc - ho.auc) + "); best cost " + format_number(result.holdout_best_cost) +
+                         " vs " + format_number(result.truth->bayes_cost)});
   if (!result.model_uri.empty())
     facts.push_back({"registered", result.model_uri + " as " + config.model_name + "@" + result.alias});
   facts.push_back({"run", result.run_id + ", " + std::to_string(result.trials) + " trials"});
@@ -63,8 +61,8 @@ std::string render_training_page(const TrainResult& result, const TrainConfig& c
                  "lowest business cost wins. AUC and accuracy are kept for control.");
   std::vector<std::vector<std::string>> rows;
   for (const LeaderboardEntry& e : result.leaderboard)
-    rows.push_back({e.candidate.algorithm->name(), imbalance_name(e.candidate.imbalance), format(e.cv.metrics.cost),
-                    format(e.cv.metrics.auc), format(e.cv.metrics.accuracy), format(e.cv.metrics.threshold),
+    rows.push_back({e.candidate.algorithm->name(), imbalance_name(e.candidate.imbalance), format_number(e.cv.metrics.cost),
+                    format_number(e.cv.metrics.auc), format_number(e.cv.metrics.accuracy), format_number(e.cv.metrics.threshold),
                     e.run_id.substr(0, 8)});
   page.table({"algorithm", "imbalance", "business cost", "AUC", "accuracy", "threshold", "run"}, rows, 0);
   page.image("leaderboard.svg", "leaderboard chart");
@@ -82,7 +80,7 @@ std::string render_training_page(const TrainResult& result, const TrainConfig& c
   page.image("importance.svg", "global importance");
   std::vector<std::vector<std::string>> top;
   for (size_t i = 0; i < std::min<size_t>(15, features.size()); ++i)
-    top.push_back({features[i].name, format(features[i].mean_abs_shap), features[i].description});
+    top.push_back({features[i].name, format_number(features[i].mean_abs_shap), features[i].description});
   page.table({"feature", "mean |SHAP|", "in words"}, top);
 
   if (!clients.empty()) {
@@ -90,7 +88,7 @@ std::string render_training_page(const TrainResult& result, const TrainConfig& c
     page.paragraph("For one client, each bar is what a feature adds to (red, toward refusal) or takes from (blue, "
                    "toward acceptance) the log-odds of default, starting from the base value.");
     for (const ExplainedClient& c : clients) {
-      page.paragraph("Client " + std::to_string(c.id) + ": probability of default " + format(c.probability) + ", " +
+      page.paragraph("Client " + std::to_string(c.id) + ": probability of default " + format_number(c.probability) + ", " +
                      (c.probability >= threshold ? "REFUSED" : "ACCEPTED"));
       page.image(c.chart, "explanation of client " + std::to_string(c.id));
     }
