@@ -87,6 +87,29 @@ struct RegisteredModel {
   int64_t latest_version = 0;
 };
 
+// One answer of the scoring service, as the prediction log keeps it.
+struct PredictionEvent {
+  std::string request_id;
+  int64_t time_ms = 0;
+  std::string model_name;
+  int64_t model_version = 0;
+  std::string kind;                 // "client" (a known client), "application", "invocations"...
+  std::optional<int64_t> client_id; // SK_ID_CURR when the client is known or given
+  double probability = 0;
+  bool refused = false;
+  double threshold = 0;
+  int64_t latency_us = 0;
+  std::vector<float> features;      // a posted application's model inputs; empty for a known client
+};
+
+// The true outcome of a client, once known (1: defaulted).
+struct Outcome {
+  int64_t client_id = 0;
+  int target = 0;
+  int64_t time_ms = 0;
+  std::string source;
+};
+
 struct ModelVersion {
   std::string name;
   int64_t version = 0;

@@ -126,8 +126,33 @@ UPDATE runs SET heartbeat_time = COALESCE(end_time, start_time);
 CREATE INDEX runs_by_status ON runs(status);
 )sql";
 
+// Version 4: the scoring service's prediction log (one row per scored application, for
+// monitoring: what was asked, what was answered, by which version) and the true outcomes of
+// clients as they become known. A known client's features are in the client store: only a
+// posted application's inputs are kept (float32, little-endian, in the model's input order).
+constexpr const char* kPredictions = R"sql(
+CREATE TABLE predictions (
+  request_id TEXT PRIMARY KEY,
+  time INTEGER NOT NULL,
+  model_name TEXT NOT NULL,
+  model_version INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  client_id INTEGER,
+  probability REAL NOT NULL,
+  decision TEXT NOT NULL,
+  threshold REAL NOT NULL,
+  latency_us INTEGER NOT NULL,
+  features BLOB) WITHOUT ROWID;
+CREATE INDEX predictions_by_time ON predictions(time);
+CREATE TABLE outcomes (
+  client_id INTEGER PRIMARY KEY,
+  target INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  source TEXT NOT NULL DEFAULT '');
+)sql";
+
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> list = {kTracking, kRegistry, kLiveness};
+  static const std::vector<const char*> list = {kTracking, kRegistry, kLiveness, kPredictions};
   return list;
 }
 

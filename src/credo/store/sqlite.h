@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,8 @@ class Statement {
   Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
   Statement& bind_null(int index);
   Statement& bind(int index, const std::optional<int64_t>& value);
+  // Bytes as a BLOB (copied); empty binds a zero-length BLOB.
+  Statement& bind_blob(int index, std::span<const std::byte> bytes);
 
   // Advances to the next row: true when a row is ready, false when done; errors as Status.
   StatusOr<bool> step();
@@ -58,6 +61,8 @@ class Statement {
   double real(int column) const;
   std::string text(int column) const;
   std::optional<int64_t> optional_int64(int column) const;
+  // A BLOB column's bytes (empty for NULL).
+  std::span<const std::byte> blob(int column) const;
 
  private:
   friend class Database;

@@ -1,7 +1,8 @@
 // The SQLite backend of Store: one database file in the store folder, one connection guarded by
 // a mutex for the threads of a process, SQLite's file locks (WAL) between processes.
 // Split by subject: sqlite_store.cc (experiments, runs), sqlite_search.cc (run search),
-// sqlite_registry.cc (registered models, versions, aliases).
+// sqlite_registry.cc (registered models, versions, aliases), sqlite_predictions.cc (the
+// prediction log and outcomes).
 #pragma once
 
 #include <map>
@@ -54,6 +55,12 @@ class SqliteStore final : public Store {
   Status set_registered_model_tag(const std::string& name, const std::string& key, const std::string& value) override;
   Status set_model_version_tag(const std::string& name, int64_t version, const std::string& key,
                                const std::string& value) override;
+
+  Status log_predictions(const std::vector<PredictionEvent>& events) override;
+  StatusOr<std::vector<PredictionEvent>> list_predictions(int64_t since_ms, int64_t until_ms,
+                                                          int64_t max_results) override;
+  Status record_outcome(const Outcome& outcome) override;
+  StatusOr<std::vector<Outcome>> list_outcomes() override;
 
  private:
   // Helpers that expect mutex_ held.

@@ -87,6 +87,16 @@ class Store {
                                        const std::string& value) = 0;
   // ARCHIVED versions stay readable but take no alias; a version that holds an alias can't be archived.
   virtual Status set_model_version_status(const std::string& name, int64_t version, const std::string& status) = 0;
+
+  // --- prediction log ---
+  // Appends the events in one transaction (all or none); a request id may be logged once.
+  virtual Status log_predictions(const std::vector<PredictionEvent>& events) = 0;
+  // Events with since_ms <= time < until_ms (0: unbounded), oldest first, at most max_results (0: all).
+  virtual StatusOr<std::vector<PredictionEvent>> list_predictions(int64_t since_ms, int64_t until_ms,
+                                                                  int64_t max_results) = 0;
+  // Records (or corrects) a client's true outcome.
+  virtual Status record_outcome(const Outcome& outcome) = 0;
+  virtual StatusOr<std::vector<Outcome>> list_outcomes() = 0;
 };
 
 // Opens the SQLite store in `dir`, creating the folder and the database when `create` is set,

@@ -69,13 +69,13 @@ TEST(LinearPreprocessTest, YeoJohnsonKnownValues) {
 }
 
 // n rows of `cols` standard normal features; P(y=1) = sigmoid(intercept + sum coef_j x_j).
-struct Synthetic {
+struct LogisticSample {
   std::vector<float> x;
   std::vector<uint8_t> y;
 };
-Synthetic logistic_data(size_t n, const std::vector<double>& coef, double intercept, uint64_t seed) {
+LogisticSample logistic_data(size_t n, const std::vector<double>& coef, double intercept, uint64_t seed) {
   Rng rng(seed);
-  Synthetic s;
+  LogisticSample s;
   for (size_t i = 0; i < n; ++i) {
     double z = intercept;
     for (double c : coef) {
@@ -90,7 +90,7 @@ Synthetic logistic_data(size_t n, const std::vector<double>& coef, double interc
 
 TEST(LogisticModelTest, RecoversTheCoefficientsOfItsOwnModel) {
   std::vector<double> truth = {1.0, -0.5, 0.0, 2.0};
-  Synthetic s = logistic_data(40000, truth, -2.0, 11);
+  LogisticSample s = logistic_data(40000, truth, -2.0, 11);
   LogisticOptions options;
   options.c = 1e6;  // almost no penalty
   auto model = LogisticModel::fit(s.x, 4, s.y, {}, options);
@@ -101,7 +101,7 @@ TEST(LogisticModelTest, RecoversTheCoefficientsOfItsOwnModel) {
 }
 
 TEST(LogisticModelTest, L1ZeroesUselessFeaturesAndL2Shrinks) {
-  Synthetic s = logistic_data(5000, {1.5, 0, 0, 0, 0, 0}, -1, 12);
+  LogisticSample s = logistic_data(5000, {1.5, 0, 0, 0, 0, 0}, -1, 12);
   LogisticOptions l1;
   l1.penalty = "l1";
   l1.c = 0.002;
@@ -117,9 +117,9 @@ TEST(LogisticModelTest, L1ZeroesUselessFeaturesAndL2Shrinks) {
 }
 
 TEST(LogisticModelTest, AWeightOfTwoIsARowTwice) {
-  Synthetic s = logistic_data(2000, {1.0, -1.0}, 0, 13);
+  LogisticSample s = logistic_data(2000, {1.0, -1.0}, 0, 13);
   std::vector<float> weights(2000, 1.0f);
-  Synthetic doubled = s;
+  LogisticSample doubled = s;
   for (size_t i = 0; i < 500; ++i) {
     weights[i] = 2;
     doubled.x.insert(doubled.x.end(), s.x.begin() + static_cast<std::ptrdiff_t>(2 * i),
@@ -134,7 +134,7 @@ TEST(LogisticModelTest, AWeightOfTwoIsARowTwice) {
 }
 
 TEST(LogisticModelTest, ShapSumsToTheMarginAndTheModelSurvivesJson) {
-  Synthetic s = logistic_data(3000, {0.8, -0.3, 0.5}, -1, 14);
+  LogisticSample s = logistic_data(3000, {0.8, -0.3, 0.5}, -1, 14);
   auto model = LogisticModel::fit(s.x, 3, s.y, {}, LogisticOptions{});
   ASSERT_TRUE(model.ok());
   auto restored = LogisticModel::from_json(model->to_json());
