@@ -39,7 +39,8 @@ Status run_serve(ServeFlags& flags) {
                          serve::ScoringService::open(*store, flags.model, flags.features));
   if (flags.quiet) flags.server.access_log = nullptr;
 
-  serve::ApiServer server(*service, flags.server);
+  serve::PredictionLog prediction_log(*store);
+  serve::ApiServer server(*service, flags.server, &prediction_log);
   CREDO_RETURN_IF_ERROR(server.bind());
   std::shared_ptr<const serve::ServedModel> model = service->current();
   std::printf("serving            %s (version %d, %s, threshold %.4g, %zu known clients)\n", model->uri.c_str(),
@@ -56,7 +57,10 @@ Status run_serve(ServeFlags& flags) {
   // serve() also returns when listening fails; wake the waiter so it can be joined.
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
-  std::printf("stopped\n");
+  // The server has answered its last request: write every prediction it acknowledged.
+  prediction_log.close();
+  std::printf("stopped            %llu predictions logged\n",
+              static_cast<unsigned long long>(prediction_log.written()));
   return served;
 }
 

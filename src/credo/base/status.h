@@ -65,7 +65,8 @@ class [[nodiscard]] StatusOr {
   }
   T& value() & { assert(ok()); return std::get<T>(state_); }
   const T& value() const& { assert(ok()); return std::get<T>(state_); }
-  T&& value() && { assert(ok()); return std::get<T>(std::move(state_)); }
+  // By value, not T&&: `for (auto& x : f().value())` would otherwise iterate a destroyed temporary.
+  T value() && { assert(ok()); return std::get<T>(std::move(state_)); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }

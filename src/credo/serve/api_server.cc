@@ -117,11 +117,12 @@ std::string cut(std::string_view text, size_t max_chars = 40) {
 struct ApiServer::Impl {
   ScoringService& service;
   ServerOptions options;
+  PredictionLog* log = nullptr;
   httplib::Server http;
   uint64_t id_seed = 0;
   std::atomic<uint64_t> next_request{0};
 
-  Impl(ScoringService& s, ServerOptions o) : service(s), options(std::move(o)) {
+  Impl(ScoringService& s, ServerOptions o, PredictionLog* l) : service(s), options(std::move(o)), log(l) {
     id_seed = mix64(std::random_device{}() ^ static_cast<uint64_t>(
                                               std::chrono::system_clock::now().time_since_epoch().count()));
   }
@@ -131,6 +132,28 @@ struct ApiServer::Impl {
     std::snprintf(buf, sizeof buf, "%016llx",
                   static_cast<unsigned long long>(mix64(id_seed + next_request.fetch_add(1))));
     return buf;
+  }
+
+  // Records the answer before it is sent: an acknowledged prediction is in the log's queue.
+  Status record(const ServedModel& model, const Score& score, const char* kind, std::vector<float> features = {}) {
+    if (!log) return Status::Ok();
+    store::PredictionEvent e;
+    e.request_id = t_request_id;
+    e.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+    e.model_name = model.name;
+    e.model_version = model.version;
+    e.kind = kind;
+    e.client_id = score.client_id;
+    e.probability = score.probability;
+    e.refused = score.refused;
+    e.threshold = score.threshold;
+    e.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                         t_request_start)
+                       .count();
+    e.features = std::move(features);
+    return log->record(std::move(e));
   }
 
   void install_routes() {
@@ -194,13 +217,14 @@ struct ApiServer::Impl {
       std::shared_ptr<const ServedModel> model = service.current();
       StatusOr<Score> score = service.score_client(*model, *id);
       if (!score.ok()) return send_status(res, score.status());
+      if (!record(*model, *score, "client").ok()) return send_error(res, 503, "the service is stopping");
       send_json(res, 200, score_json(*score, *model));
     });
   }
 };
 
-ApiServer::ApiServer(ScoringService& service, ServerOptions options)
-    : impl_(std::make_unique<Impl>(service, std::move(options))) {
+ApiServer::ApiServer(ScoringService& service, ServerOptions options, PredictionLog* log)
+    : impl_(std::make_unique<Impl>(service, std::move(options), log)) {
   impl_->install_routes();
 }
 

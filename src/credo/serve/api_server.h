@@ -8,6 +8,7 @@
 #include <string>
 
 #include "credo/base/status.h"
+#include "credo/serve/prediction_log.h"
 #include "credo/serve/scoring_service.h"
 
 namespace credo::serve {
@@ -24,7 +25,8 @@ struct ServerOptions {
 
 class ApiServer {
  public:
-  ApiServer(ScoringService& service, ServerOptions options);
+  // Every scoring answer is recorded in `log` when given (it must outlive the server).
+  ApiServer(ScoringService& service, ServerOptions options, PredictionLog* log = nullptr);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;

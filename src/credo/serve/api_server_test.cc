@@ -50,7 +50,8 @@ class ApiServerTest : public ::testing::Test {
     options.port = 0;
     options.max_body_bytes = 4096;
     options.access_log = nullptr;
-    server_ = new ApiServer(*service_, options);
+    log_ = new PredictionLog(*store_, {.capacity = 1000, .batch_size = 100, .flush_interval_ms = 5});
+    server_ = new ApiServer(*service_, options, log_);
     ASSERT_TRUE(server_->bind().ok());
     thread_ = new std::thread([] { (void)server_->serve(); });
     httplib::Client probe("127.0.0.1", server_->port());
@@ -61,6 +62,7 @@ class ApiServerTest : public ::testing::Test {
     thread_->join();
     delete thread_;
     delete server_;
+    delete log_;
     delete service_;
     delete store_;
     delete dir_;
@@ -86,6 +88,7 @@ class ApiServerTest : public ::testing::Test {
   static store::Store* store_;
   static ScoringService* service_;
   static ApiServer* server_;
+  static PredictionLog* log_;
   static std::thread* thread_;
 };
 
@@ -94,6 +97,7 @@ std::string ApiServerTest::features_;
 store::Store* ApiServerTest::store_ = nullptr;
 ScoringService* ApiServerTest::service_ = nullptr;
 ApiServer* ApiServerTest::server_ = nullptr;
+PredictionLog* ApiServerTest::log_ = nullptr;
 std::thread* ApiServerTest::thread_ = nullptr;
 
 TEST_F(ApiServerTest, HealthReadyAndVersion) {
@@ -142,6 +146,30 @@ TEST_F(ApiServerTest, ScoresAKnownClientAsTheBundleDoes) {
     EXPECT_EQ(score["model"]["version"], 1);
     EXPECT_EQ(score["request_id"].get<std::string>().size(), 16u);
   }
+}
+
+TEST_F(ApiServerTest, EveryScoreIsInThePredictionLog) {
+  int64_t id = service_->current()->clients->matrix().id(3);
+  auto res = client().Get("/api/v1/clients/" + std::to_string(id) + "/score");
+  ASSERT_TRUE(res && res->status == 200);
+  std::string request_id = res->get_header_value("X-Request-Id");
+  json score = json::parse(res->body);
+  std::optional<store::PredictionEvent> logged;
+  for (int i = 0; i < 500 && !logged; ++i) {
+    std::vector<store::PredictionEvent> events = store_->list_predictions(0, 0, 0).value();
+    for (const auto& e : events)
+      if (e.request_id == request_id) logged = e;
+    if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(logged.has_value()) << "written " << log_->written() << ", failed " << log_->failed();
+  EXPECT_EQ(logged->client_id, id);
+  EXPECT_EQ(logged->kind, "client");
+  EXPECT_EQ(logged->model_name, "credit-default");
+  EXPECT_EQ(logged->model_version, 1);
+  EXPECT_EQ(logged->probability, score["probability"].get<double>());
+  EXPECT_EQ(logged->refused, score["decision"] == "REFUSED");
+  EXPECT_GT(logged->latency_us, 0);
+  EXPECT_TRUE(logged->features.empty());  // a known client's features are in the client store
 }
 
 TEST_F(ApiServerTest, RiskBandsFollowTheThreshold) {

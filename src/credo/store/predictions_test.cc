@@ -10,7 +10,8 @@
 namespace credo::store {
 namespace {
 
-PredictionEvent event(std::string id, int64_t time_ms, std::optional<int64_t> client, std::vector<float> features) {
+PredictionEvent prediction_event(std::string id, int64_t time_ms, std::optional<int64_t> client,
+                                 std::vector<float> features) {
   PredictionEvent e;
   e.request_id = std::move(id);
   e.time_ms = time_ms;
@@ -26,12 +27,12 @@ PredictionEvent event(std::string id, int64_t time_ms, std::optional<int64_t> cl
   return e;
 }
 
-TEST(PredictionLogTest, EventsRoundTripInTimeOrderAndWindow) {
+TEST(PredictionStoreTest, EventsRoundTripInTimeOrderAndWindow) {
   TempDir dir("predictions");
   auto store = open_store(dir / "store").value();
-  std::vector<PredictionEvent> batch = {event("b", 2000, 100002, {}),
-                                        event("a", 1000, std::nullopt, {0.5f, NAN, -1e-30f, 3.25f}),
-                                        event("c", 3000, 100003, {})};
+  std::vector<PredictionEvent> batch = {prediction_event("b", 2000, 100002, {}),
+                                        prediction_event("a", 1000, std::nullopt, {0.5f, NAN, -1e-30f, 3.25f}),
+                                        prediction_event("c", 3000, 100003, {})};
   ASSERT_TRUE(store->log_predictions(batch).ok());
   auto all = store->list_predictions(0, 0, 0);
   ASSERT_TRUE(all.ok()) << all.status().to_string();
@@ -58,13 +59,13 @@ TEST(PredictionLogTest, EventsRoundTripInTimeOrderAndWindow) {
   EXPECT_EQ(store->list_predictions(0, 0, 2)->size(), 2u);
 
   // A batch repeating a request id is refused whole: nothing of it is written.
-  auto again = store->log_predictions({event("d", 4000, 1, {}), event("a", 5000, 2, {})});
+  auto again = store->log_predictions({prediction_event("d", 4000, 1, {}), prediction_event("a", 5000, 2, {})});
   EXPECT_FALSE(again.ok());
   EXPECT_NE(again.message().find("prediction a"), std::string::npos) << again.message();
   EXPECT_EQ(store->list_predictions(0, 0, 0)->size(), 3u);
 }
 
-TEST(PredictionLogTest, OutcomesAreRecordedAndCorrected) {
+TEST(PredictionStoreTest, OutcomesAreRecordedAndCorrected) {
   TempDir dir("outcomes");
   auto store = open_store(dir / "store").value();
   ASSERT_TRUE(store->record_outcome({100002, 1, 1000, "collections"}).ok());
