@@ -8,10 +8,9 @@
 #include <chrono>
 #include <vector>
 #include <cstdio>
-#include <cstring>
 #include <string>
 
-#include "credo/base/memory.h"
+#include "bench_support.h"
 #include "credo/data/homecredit_loader.h"
 
 namespace {
@@ -67,30 +66,21 @@ int main(int argc, char** argv) {
   }
   std::string path = argv[1];
   int threads = 0, repeat = 3;
-  for (int i = 2; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--threads") == 0) threads = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--repeat") == 0) repeat = std::max(1, std::atoi(argv[i + 1]));
-  }
-  auto source = credo::HomeCreditSource::open(path);
-  if (!source.ok()) {
-    std::fprintf(stderr, "data_bench: %s\n", source.status().to_string().c_str());
-    return 1;
-  }
-  std::printf("data stage: reading the Home Credit tables from %s%s\n", path.c_str(), source->is_zip() ? " (zip)" : "");
+  if (const char* value = credo::bench::flag_value(argc, argv, 2, "--threads")) threads = std::atoi(value);
+  if (const char* value = credo::bench::flag_value(argc, argv, 2, "--repeat")) repeat = std::max(1, std::atoi(value));
+  constexpr credo::bench::ExitOnError check("data_bench");
+  credo::HomeCreditSource source = check(credo::HomeCreditSource::open(path));
+  std::printf("data stage: reading the Home Credit tables from %s%s\n", path.c_str(), source.is_zip() ? " (zip)" : "");
   std::vector<Run> runs;
   for (int r = 0; r < repeat; ++r) {
-    auto run = load_all(*source, threads);
-    if (!run.ok()) {
-      std::fprintf(stderr, "data_bench: %s\n", run.status().to_string().c_str());
-      return 1;
-    }
-    std::printf("run %d: %.2f s\n", r + 1, run->seconds);
-    runs.push_back(std::move(*run));
+    Run run = check(load_all(source, threads));
+    std::printf("run %d: %.2f s\n", r + 1, run.seconds);
+    runs.push_back(std::move(run));
   }
   std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.seconds < b.seconds; });
   const Run& median = runs[runs.size() / 2];
   std::printf("median run:\n%s", median.report.c_str());
-  double peak = static_cast<double>(credo::peak_rss_bytes()) / 1e6;
+  double peak = credo::bench::peak_memory_mb();
   std::printf("peak memory %.0f MB = %.2f x the loaded tables (%.0f MB)\n", peak, peak / median.table_mb, median.table_mb);
   return 0;
 }

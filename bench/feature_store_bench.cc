@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "credo/base/memory.h"
+#include "bench_support.h"
 #include "credo/base/parallel.h"
 #include "credo/base/clock.h"
 #include "credo/base/random.h"
@@ -25,11 +25,8 @@
 namespace {
 
 using credo::seconds_since;
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using credo::bench::median;
+constexpr credo::bench::ExitOnError check("feature_store_bench");
 
 double file_mb(const std::string& path) { return static_cast<double>(std::filesystem::file_size(path)) / 1e6; }
 
@@ -98,17 +95,11 @@ int main(int argc, char** argv) {
     start = std::chrono::steady_clock::now();
     credo::Status written = credo::write_feature_matrix(m, bin_path);
     write_s.push_back(seconds_since(start));
-    if (!written.ok()) {
-      std::fprintf(stderr, "%s\n", written.to_string().c_str());
-      return 1;
-    }
+    check(written);
     start = std::chrono::steady_clock::now();
     loaded = credo::read_feature_matrix(bin_path);
     load_s.push_back(seconds_since(start));
-    if (!loaded.ok()) {
-      std::fprintf(stderr, "%s\n", loaded.status().to_string().c_str());
-      return 1;
-    }
+    check(loaded.status());
   }
   double mb = file_mb(bin_path);
   std::printf("write        %8.1f MB in %6.2f s  %7.0f MB/s  (median of %d; first %.2f s)\n", mb, median(write_s),
@@ -129,20 +120,14 @@ int main(int argc, char** argv) {
   start = std::chrono::steady_clock::now();
   credo::Status csv = credo::write_feature_matrix_csv(m, csv_path, threads);
   double csv_s = seconds_since(start);
-  if (!csv.ok()) {
-    std::fprintf(stderr, "%s\n", csv.to_string().c_str());
-    return 1;
-  }
+  check(csv);
   std::printf("CSV export   %8.1f MB in %6.2f s  %7.0f MB/s  %.1f Mvalues/s\n", file_mb(csv_path), csv_s,
               file_mb(csv_path) / csv_s, static_cast<double>(m.values().size()) / csv_s / 1e6);
 
   start = std::chrono::steady_clock::now();
   auto store = credo::ClientStore::open(bin_path);
   double open_s = seconds_since(start);
-  if (!store.ok()) {
-    std::fprintf(stderr, "%s\n", store.status().to_string().c_str());
-    return 1;
-  }
+  check(store.status());
   // Random ids: find() on a mix where a fifth are unknown, features_of() (reading one value of the
   // vector, so the row is really fetched) on known ids, as the scoring service asks.
   const size_t lookups = 10'000'000;
@@ -167,7 +152,7 @@ int main(int argc, char** argv) {
               find_s / lookups * 1e9, 100.0 * static_cast<double>(found) / lookups);
   std::printf("  features_of  %.1f M lookups/s, %5.1f ns per lookup (a random row read; checksum %.3g)\n",
               lookups / features_s / 1e6, features_s / lookups * 1e9, checksum);
-  std::printf("peak memory  %.0f MB\n", static_cast<double>(credo::peak_rss_bytes()) / 1e6);
+  credo::bench::print_peak_memory(13);
 
   if (!keep) {
     std::filesystem::remove(bin_path);

@@ -5,10 +5,10 @@
 // usage: features_bench DATA_DIR [--threads N]
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <string>
 
-#include "credo/base/memory.h"
+#include "bench_support.h"
 #include "credo/features/pipeline.h"
 
 int main(int argc, char** argv) {
@@ -18,24 +18,15 @@ int main(int argc, char** argv) {
   }
   credo::FeatureBuildOptions options;
   options.progress = nullptr;
-  for (int i = 2; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--threads") == 0) options.threads = std::atoi(argv[i + 1]);
-  auto source = credo::HomeCreditSource::open(argv[1]);
-  auto spec = credo::parse_feature_spec(credo::default_feature_spec_text(), "default.spec");
-  if (!source.ok() || !spec.ok()) {
-    std::fprintf(stderr, "features_bench: %s\n", (source.ok() ? spec.status() : source.status()).to_string().c_str());
-    return 1;
-  }
-  auto pipeline = credo::FeaturePipeline::compile(std::move(*spec));
-  if (!pipeline.ok()) return 1;
+  if (const char* value = credo::bench::flag_value(argc, argv, 2, "--threads")) options.threads = std::atoi(value);
+  constexpr credo::bench::ExitOnError check("features_bench");
+  credo::HomeCreditSource source = check(credo::HomeCreditSource::open(argv[1]));
+  auto spec = check(credo::parse_feature_spec(credo::default_feature_spec_text(), "default.spec"));
+  auto pipeline = check(credo::FeaturePipeline::compile(std::move(spec)));
   credo::FeatureBuildReport report;
   auto start = std::chrono::steady_clock::now();
-  auto matrix = pipeline->build(*source, options, &report);
+  auto matrix = check(pipeline.build(source, options, &report));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!matrix.ok()) {
-    std::fprintf(stderr, "features_bench: %s\n", matrix.status().to_string().c_str());
-    return 1;
-  }
   std::printf("features stage: default spec on %s\n", argv[1]);
   std::printf("%-40s %8s %12s %12s\n", "step", "s", "rows", "Mrows/s");
   for (const auto& [step, s] : report.seconds_per_table) {
@@ -46,7 +37,7 @@ int main(int argc, char** argv) {
     std::printf("%-40s %8.2f %12zu %12.2f\n", step.c_str(), s, rows, rows / s / 1e6);
   }
   std::printf("total: %zu features for %zu clients in %.2f s wall (CSV in, features out), peak memory %.0f MB\n",
-              matrix->num_features(), matrix->num_rows(), seconds,
-              static_cast<double>(credo::peak_rss_bytes()) / 1e6);
+              matrix.num_features(), matrix.num_rows(), seconds,
+              credo::bench::peak_memory_mb());
   return 0;
 }

@@ -8,14 +8,12 @@
 //     10,000 steps each, as boosting rounds are logged).
 // Each query is repeated (--repeat, default 5) and the median printed, with the peak memory.
 // usage: store_bench [--runs N] [--metrics M] [--points P] [--repeat R] [--dir DIR]
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
-#include "credo/base/memory.h"
+#include "bench_support.h"
 #include "credo/base/random.h"
 #include "credo/base/clock.h"
 #include "credo/base/temp_dir.h"
@@ -27,24 +25,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 using credo::seconds_since;
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-void check(const credo::Status& status) {
-  if (!status.ok()) {
-    std::fprintf(stderr, "store_bench: %s\n", status.to_string().c_str());
-    std::exit(1);
-  }
-}
-
-template <typename T>
-T check(credo::StatusOr<T> value) {
-  check(value.status());
-  return std::move(value).value();
-}
+using credo::bench::median;
+constexpr credo::bench::ExitOnError check("store_bench");
 
 }  // namespace
 
@@ -52,13 +34,12 @@ int main(int argc, char** argv) {
   size_t runs = 10000, metrics = 50, points = 100000;
   int repeat = 5;
   std::string dir_flag;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--runs")) runs = std::stoul(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--metrics")) metrics = std::stoul(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--points")) points = std::stoul(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--repeat")) repeat = std::stoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--dir")) dir_flag = argv[i + 1];
-  }
+  using credo::bench::flag_value;
+  if (const char* value = flag_value(argc, argv, 1, "--runs")) runs = std::stoul(value);
+  if (const char* value = flag_value(argc, argv, 1, "--metrics")) metrics = std::stoul(value);
+  if (const char* value = flag_value(argc, argv, 1, "--points")) points = std::stoul(value);
+  if (const char* value = flag_value(argc, argv, 1, "--repeat")) repeat = std::stoi(value);
+  if (const char* value = flag_value(argc, argv, 1, "--dir")) dir_flag = value;
   credo::TempDir temp("store_bench");
   std::filesystem::path dir = dir_flag.empty() ? temp.path() / "store" : std::filesystem::path(dir_flag);
   auto store = check(credo::store::open_store(dir));
@@ -115,6 +96,6 @@ int main(int argc, char** argv) {
   double log_s = seconds_since(start);
   std::printf("logged             %zu metric points in %.3f s (%.0f points/s)\n", points, log_s, points / log_s);
   std::printf("store file         %.1f MB\n", std::filesystem::file_size(dir / "store.db") / 1e6);
-  std::printf("peak memory        %.0f MB\n", static_cast<double>(credo::peak_rss_bytes()) / 1e6);
+  credo::bench::print_peak_memory(19);
   return 0;
 }

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <string>
 
-#include "credo/base/memory.h"
+#include "bench_support.h"
 #include "credo/synth/synth.h"
 
 int main(int argc, char** argv) {
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   std::printf("synth %lld clients: %llu rows, %.1f MB in %.2f s\n", static_cast<long long>(options.clients),
               static_cast<unsigned long long>(rows), bytes / 1e6, seconds);
   std::printf("  %.2f M rows/s, %.1f MB/s, peak RSS %.0f MB\n", rows / seconds / 1e6, bytes / seconds / 1e6,
-              credo::peak_rss_bytes() / 1e6);
+              credo::bench::peak_memory_mb());
   std::printf("  default rate %.2f%%, Bayes AUC %.4f (application only %.4f)\n", 100 * result->default_rate,
               result->bayes_auc, result->app_only_auc);
   if (keep) std::printf("  kept in %s\n", options.out_dir.c_str());

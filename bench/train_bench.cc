@@ -6,11 +6,10 @@
 // usage: train_bench FEATURES [--rounds N] [--threads T]
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <numeric>
 
+#include "bench_support.h"
 #include "credo/base/clock.h"
-#include "credo/base/memory.h"
 #include "credo/train/algorithm.h"
 #include "credo/train/metrics.h"
 #include "credo/train/splits.h"
@@ -19,15 +18,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using credo::seconds_since;
-
-template <typename T>
-T check(credo::StatusOr<T> value) {
-  if (!value.ok()) {
-    std::fprintf(stderr, "train_bench: %s\n", value.status().to_string().c_str());
-    std::exit(1);
-  }
-  return std::move(value).value();
-}
+constexpr credo::bench::ExitOnError check("train_bench");
 
 }  // namespace
 
@@ -38,10 +29,8 @@ int main(int argc, char** argv) {
   }
   double rounds = 300;
   int threads = 0;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--rounds")) rounds = std::stod(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
-  }
+  if (const char* value = credo::bench::flag_value(argc, argv, 2, "--rounds")) rounds = std::stod(value);
+  if (const char* value = credo::bench::flag_value(argc, argv, 2, "--threads")) threads = std::stoi(value);
   using namespace credo::train;
   auto start = Clock::now();
   credo::FeatureMatrix matrix = check(credo::read_feature_matrix(argv[1]));
@@ -89,7 +78,7 @@ int main(int argc, char** argv) {
               gather_s, predict_s, scan_s, 100 * (gather_s + scan_s) / fit_s);
   std::printf("exact SHAP         %zu clients in %.2f s (%.2f ms per client)\n", explained, shap_s,
               1000 * shap_s / static_cast<double>(explained));
-  std::printf("peak memory        %.0f MB\n", static_cast<double>(credo::peak_rss_bytes()) / 1e6);
+  credo::bench::print_peak_memory(19);
   (void)phi;
   return 0;
 }

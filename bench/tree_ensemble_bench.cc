@@ -6,11 +6,10 @@
 // usage: tree_ensemble_bench FEATURES [--rounds N] [--depth D] [--rows R] [--threads T]
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <string>
 
+#include "bench_support.h"
 #include "credo/base/clock.h"
-#include "credo/base/memory.h"
 #include "credo/base/parallel.h"
 #include "credo/train/algorithm.h"
 #include "credo/train/splits.h"
@@ -20,15 +19,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using credo::seconds_since;
-
-template <typename T>
-T check_or_exit(credo::StatusOr<T> value) {
-  if (!value.ok()) {
-    std::fprintf(stderr, "tree_ensemble_bench: %s\n", value.status().to_string().c_str());
-    std::exit(1);
-  }
-  return std::move(value).value();
-}
+constexpr credo::bench::ExitOnError check_or_exit("tree_ensemble_bench");
 
 }  // namespace
 
@@ -39,12 +30,11 @@ int main(int argc, char** argv) {
   }
   int rounds = 300, depth = 5, threads = 0;
   size_t timed_rows = 1000;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--rounds")) rounds = std::stoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--depth")) depth = std::stoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--rows")) timed_rows = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(argv[i + 1]);
-  }
+  using credo::bench::flag_value;
+  if (const char* value = flag_value(argc, argv, 2, "--rounds")) rounds = std::stoi(value);
+  if (const char* value = flag_value(argc, argv, 2, "--depth")) depth = std::stoi(value);
+  if (const char* value = flag_value(argc, argv, 2, "--rows")) timed_rows = std::stoul(value);
+  if (const char* value = flag_value(argc, argv, 2, "--threads")) threads = std::stoi(value);
   if (threads <= 0) threads = credo::default_thread_count();
   using namespace credo::train;
   auto start = Clock::now();
@@ -134,6 +124,6 @@ int main(int argc, char** argv) {
       "largest difference margin %.2g (of margins up to %.1f), contributions %.2g from xgboost's; "
       "contributions sum to the margin within %.2g\n",
       margin_difference, largest_margin, phi_difference, additivity);
-  std::printf("peak memory        %.0f MB\n", static_cast<double>(credo::peak_rss_bytes()) / 1e6);
+  credo::bench::print_peak_memory(19);
   return 0;
 }
