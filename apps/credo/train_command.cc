@@ -63,11 +63,6 @@ Status run_train(TrainFlags& flags, const CLI::App& cmd) {
   const train::BinaryMetrics& ho = result.holdout;
   std::printf("\nleaderboard (cross-validated, %d folds, each at its own best threshold; * = chosen)\n", config.folds);
   std::printf("%s", train::render_leaderboard(result).c_str());
-  double dummy_cost = NAN, logistic_cost = NAN;
-  for (const auto& e : result.leaderboard) {
-    if (e.candidate.algorithm->name() == "dummy") dummy_cost = e.cv.metrics.cost;
-    if (e.candidate.algorithm->name() == "logistic") logistic_cost = e.cv.metrics.cost;
-  }
   std::printf("\nchosen             %s (%s), threshold %s\n", result.chosen.candidate.algorithm->name().c_str(),
               train::imbalance_name(result.chosen.candidate.imbalance), format_number(cv.threshold).c_str());
   std::printf("cross-validated    cost %s per client (at 0.5: %s), AUC %s, accuracy %s\n", format_number(cv.cost).c_str(),
@@ -80,12 +75,13 @@ Status run_train(TrainFlags& flags, const CLI::App& cmd) {
               holdout_label.c_str(), format_number(ho.cost).c_str(), format_number(ho.cost_at_half).c_str(),
               format_number(result.holdout_best_cost).c_str(), format_number(ho.auc).c_str(),
               format_number(ho.accuracy).c_str(), format_number(ho.recall).c_str(), format_number(ho.precision).c_str());
-  if (!std::isnan(dummy_cost))
-    std::printf("vs the dummy       cost %s -> %s (%+.1f%%)\n", format_number(dummy_cost).c_str(),
-                format_number(cv.cost).c_str(), 100 * (cv.cost - dummy_cost) / dummy_cost);
-  if (!std::isnan(logistic_cost))
-    std::printf("vs logistic        cost %s -> %s (%+.1f%%)\n", format_number(logistic_cost).c_str(),
-                format_number(cv.cost).c_str(), 100 * (cv.cost - logistic_cost) / logistic_cost);
+  for (const train::BaselineComparison& c : train::comparisons(result)) {
+    std::string label = c.baseline == "dummy" ? "vs the dummy" : "vs " + c.baseline;
+    std::printf("%-19scost %s -> %s", label.c_str(), format_number(c.baseline_cost).c_str(),
+                format_number(c.chosen_cost).c_str());
+    if (!std::isnan(c.change_percent)) std::printf(" (%+.1f%%)", c.change_percent);
+    std::printf("\n");
+  }
   if (result.truth)
     std::printf("vs the truth       hold-out AUC %s, the generator's true probabilities %s (gap %.3f); "
                 "best cost %s against theirs %s\n",

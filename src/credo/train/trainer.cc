@@ -318,6 +318,19 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
   return result;
 }
 
+std::vector<BaselineComparison> comparisons(const TrainResult& result) {
+  std::vector<BaselineComparison> out;
+  const double chosen_cost = result.chosen.cv.metrics.cost;
+  for (const char* baseline : {"dummy", "logistic"})
+    for (const LeaderboardEntry& e : result.leaderboard)
+      if (e.candidate.algorithm->name() == baseline) {
+        const double cost = e.cv.metrics.cost;
+        out.push_back({baseline, cost, chosen_cost, cost > 0 ? 100 * (chosen_cost - cost) / cost : NAN});
+        break;
+      }
+  return out;
+}
+
 std::string render_leaderboard(const TrainResult& result) {
   TextTable table({"", "ALGORITHM", "IMBALANCE", "BUSINESS COST", "± SD", "AUC", "ACCURACY", "THRESHOLD", "RUN"});
   for (const LeaderboardEntry& e : result.leaderboard) {

@@ -49,6 +49,18 @@ struct TrainResult {
 StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& store, const std::string& command_line,
                                    FILE* progress);
 
+// The chosen model's cross-validated cost against a baseline trained in the same search.
+struct BaselineComparison {
+  std::string baseline;           // the baseline algorithm's name: "dummy" or "logistic"
+  double baseline_cost = 0;       // its cross-validated business cost per client
+  double chosen_cost = 0;         // the chosen model's
+  double change_percent = 0;      // 100 * (chosen - baseline) / baseline; NaN when the baseline cost is not positive
+};
+
+// The chosen model against each baseline on the leaderboard, the dummy first, then logistic;
+// the terminal summary and the training page both print these.
+std::vector<BaselineComparison> comparisons(const TrainResult& result);
+
 // The leaderboard as a terminal table.
 std::string render_leaderboard(const TrainResult& result);
 // The whole result as JSON (`credo train --json`): leaderboard, chosen, hold-out, warnings, model.

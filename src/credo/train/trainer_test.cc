@@ -158,5 +158,30 @@ TEST_F(TrainerTest, BadConfigsAndAFileWithoutTargetAreClearErrors) {
   EXPECT_NE(typo.status().message().find("unknown setting 'trails'"), std::string::npos);
 }
 
+TEST(Comparisons, TheChosenCostAgainstTheDummyThenLogisticWhateverTheLeaderboardOrder) {
+  TrainResult result;
+  auto entry = [](const Algorithm& algorithm, double cost) {
+    LeaderboardEntry e;
+    e.candidate.algorithm = &algorithm;
+    e.cv.metrics.cost = cost;
+    return e;
+  };
+  result.leaderboard = {entry(xgboost_algorithm(), 0.45), entry(logistic_algorithm(), 0.5), entry(dummy_algorithm(), 0.9)};
+  result.chosen = result.leaderboard.front();
+  std::vector<BaselineComparison> figures = comparisons(result);
+  ASSERT_EQ(figures.size(), 2u);
+  EXPECT_EQ(figures[0].baseline, "dummy");
+  EXPECT_DOUBLE_EQ(figures[0].baseline_cost, 0.9);
+  EXPECT_DOUBLE_EQ(figures[0].chosen_cost, 0.45);
+  EXPECT_DOUBLE_EQ(figures[0].change_percent, -50);
+  EXPECT_EQ(figures[1].baseline, "logistic");
+  EXPECT_DOUBLE_EQ(figures[1].change_percent, -10);
+  // A baseline with no cost has no percentage; one not trained is left out.
+  result.leaderboard = {entry(xgboost_algorithm(), 0.0), entry(dummy_algorithm(), 0.0)};
+  figures = comparisons(result);
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_TRUE(std::isnan(figures[0].change_percent));
+}
+
 }  // namespace
 }  // namespace credo::train

@@ -3,21 +3,12 @@
 #include "credo/train/training_page.h"
 
 #include <cmath>
+#include <cstdio>
 
 #include "credo/base/text_table.h"
 #include "credo/report/html_page.h"
 
 namespace credo::train {
-namespace {
-
-std::string percent_change(double from, double to) {
-  if (!(from > 0)) return "";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%+.1f%%", 100 * (to - from) / from);
-  return buf;
-}
-
-}  // namespace
 
 std::string render_training_page(const TrainResult& result, const TrainConfig& config,
                                  const std::vector<ImportantFeature>& features,
@@ -40,11 +31,15 @@ std::string render_training_page(const TrainResult& result, const TrainConfig& c
       {"hold-out (used once)", "cost " + format_number(ho.cost) + " per client, AUC " + format_number(ho.auc) + ", accuracy " +
                                    format_number(ho.accuracy) + ", defaulters refused (recall) " + format_number(ho.recall) +
                                    ", precision " + format_number(ho.precision)}};
-  for (const LeaderboardEntry& e : result.leaderboard)
-    if (e.candidate.algorithm->name() == "dummy" || e.candidate.algorithm->name() == "logistic")
-      facts.push_back({"against " + e.candidate.algorithm->name(),
-                       "cost " + format_number(e.cv.metrics.cost) + " -> " + format_number(cv.cost) + " (" +
-                           percent_change(e.cv.metrics.cost, cv.cost) + ")"});
+  for (const BaselineComparison& c : comparisons(result)) {
+    std::string change = "cost " + format_number(c.baseline_cost) + " -> " + format_number(c.chosen_cost);
+    if (!std::isnan(c.change_percent)) {
+      char percent[32];
+      std::snprintf(percent, sizeof percent, " (%+.1f%%)", c.change_percent);
+      change += percent;
+    }
+    facts.push_back({"against " + c.baseline, change});
+  }
   if (result.truth)
     facts.push_back({"against the true probabilities",
                      "hold-out AUC " + format_number(ho.auc) + " vs " + format_number(result.truth->bayes_auc) + " (gap " +
