@@ -17,7 +17,8 @@ constexpr const char* kStyle =
     "th,td{padding:0.3em 0.7em;border-bottom:1px solid #e5e5e5;text-align:left}"
     "th{background:#f5f5f5}tr.highlight td{font-weight:bold;background:#fff7e6}"
     "img{max-width:100%;display:block;margin:0.8em 0}dl{display:grid;grid-template-columns:max-content auto;"
-    "gap:0.2em 1em}dt{color:#555}dd{margin:0}";
+    "gap:0.2em 1em}dt{color:#555}dd{margin:0}"
+    "pre{background:#f6f8fa;border:1px solid #e5e5e5;padding:0.6em;overflow-x:auto;font-size:0.88em}";
 
 }  // namespace
 
@@ -43,6 +44,17 @@ void HtmlPage::table(const std::vector<std::string>& headers, const std::vector<
 
 void HtmlPage::image(const std::string& relative_path, const std::string& alt) {
   body_ += "<img src=\"" + escaped(relative_path) + "\" alt=\"" + escaped(alt) + "\"/>\n";
+}
+
+void HtmlPage::preformatted(const std::string& text) {
+  // Line by line: the escaper turns control characters, line breaks included, into spaces.
+  body_ += "<pre>";
+  for (size_t start = 0; start <= text.size();) {
+    size_t end = std::min(text.find('\n', start), text.size());
+    body_ += escaped(text.substr(start, end - start)) + (end < text.size() ? "\n" : "");
+    start = end + 1;
+  }
+  body_ += "</pre>\n";
 }
 
 void HtmlPage::facts(const std::vector<std::pair<std::string, std::string>>& label_values) {

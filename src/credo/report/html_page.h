@@ -21,6 +21,8 @@ class HtmlPage {
              int highlight_row = -1);
   // An image (an SVG chart) by its path relative to the page, with a text alternative.
   void image(const std::string& relative_path, const std::string& alt);
+  // Text shown as it is, in a fixed-width block (a command line, a JSON example).
+  void preformatted(const std::string& text);
   // Pairs of "label: value" lines (a summary).
   void facts(const std::vector<std::pair<std::string, std::string>>& label_values);
 

@@ -16,6 +16,7 @@ TEST(HtmlPageTest, WellFormedWithEveryTextEscaped) {
   page.table({"ALGORITHM", "COST"}, {{"xgboost", "0.48"}, {"logistic"}}, 0);
   page.image("leaderboard.svg", "leaderboard \"chart\"");
   page.facts({{"threshold", "0.31"}});
+  page.preformatted("curl -d '{\"a\": 1}' <url>\n  & more");
   std::string html = page.render();
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   test_xml::ScannedXml doc = test_xml::scan_xml(html, "html");
@@ -31,6 +32,7 @@ TEST(HtmlPageTest, WellFormedWithEveryTextEscaped) {
   EXPECT_EQ(doc.all("img")[0]->attributes.at("src"), "leaderboard.svg");
   EXPECT_EQ(doc.all("img")[0]->attributes.at("alt"), "leaderboard &quot;chart&quot;");
   EXPECT_TRUE(doc.has_text("0.31", "dd"));
+  EXPECT_TRUE(doc.has_text("curl -d '{\"a\": 1}' <url>\n  & more", "pre")) << "kept as it is, line breaks too";
   EXPECT_EQ(html.find("<script"), std::string::npos);
 }
 
