@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: every stage's benchmark at full scale (356,255 clients, ~2.6 GB of CSV).
-# The generated data is kept in BENCH_DATA (default: BUILD/bench-data) and reused.
+# The generated data is kept in BENCH_DATA (default: BUILD/bench-data) and reused; the serve
+# stage's smaller store in BUILD/serve-bench-data (see bench/serve_bench.sh).
 # usage: bench.sh BUILD_DIR
 set -euo pipefail
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}  # XGBoost's threads wait without spinning (see apps/credo/main.cc)
@@ -29,6 +30,13 @@ if [ ! -f "$data/features.credo" ]; then
   "$build/credo" features --data "$data" --out "$data/features.credo" --quiet > /dev/null
 fi
 "$build/bench/train_bench" "$data/features.credo" --rounds 100
+echo
+echo "== serve stage: credo serve on loopback under wrk (a 30,000-client store, built once in BUILD/serve-bench-data)"
+if command -v wrk > /dev/null; then
+  "$(dirname "$0")/../bench/serve_bench.sh" "$build/credo"
+else
+  echo "skipped: wrk is not installed (apt-get install wrk)"
+fi
 if [ -n "${BENCH_FULL_TRAIN:-}" ]; then
   echo
   echo "== train stage: credo train at full scale, compared with the generator's true probabilities"
