@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli_testing.h"
+#include "credo/features/source_data.h"
 
 namespace {
 
@@ -85,6 +86,10 @@ TEST_F(CliTest, FeaturesWritesMatrixDictionaryAndLeakageReport) {
   std::string first;
   std::getline(header, first);
   EXPECT_EQ(first.rfind("SK_ID_CURR,TARGET,SET,", 0), 0u) << first.substr(0, 80);
+  // The matrix says where its raw data is, absolute, so `credo serve` finds the applications.
+  auto matrix = credo::read_feature_matrix(out);
+  ASSERT_TRUE(matrix.ok()) << matrix.status().to_string();
+  EXPECT_EQ(credo::source_data_of(*matrix), fs::absolute(data).lexically_normal().string());
 
   // A spec error names the spec file and line; a printed default spec is a valid spec.
   std::string spec = (dir_ / "bad.spec").string();

@@ -11,6 +11,7 @@
 #include "credo/features/feature_dictionary.h"
 #include "credo/features/leakage.h"
 #include "credo/features/pipeline.h"
+#include "credo/features/source_data.h"
 #include "credo/store/active_run.h"
 #include "store_options.h"
 
@@ -83,6 +84,8 @@ Status run_features(const FeaturesFlags& flags) {
   }
   CREDO_RETURN_IF_ERROR(leakage_status(leakage));
 
+  // The raw data's path goes with the features, so `credo serve` finds the clients' applications.
+  record_source_data(matrix, flags.data);
   CREDO_RETURN_IF_ERROR(write_feature_matrix(matrix, flags.out));
   std::string dictionary_path = flags.dictionary.empty() ? flags.out + ".dictionary.csv" : flags.dictionary;
   CREDO_RETURN_IF_ERROR(write_feature_dictionary(matrix.features(), dictionary_path));

@@ -13,7 +13,7 @@
 #include <set>
 
 #include "credo/data/csv_reader.h"
-#include "credo/data/csv_writer.h"
+#include "credo/data/homecredit_files_testing.h"
 #include "credo/features/leakage.h"
 #include "credo/synth/synth.h"
 
@@ -21,25 +21,6 @@ namespace credo {
 namespace {
 
 namespace fs = std::filesystem;
-using Row = std::map<std::string, std::string>;
-
-// Writes a Home Credit file with its full Kaggle header; absent fields are empty.
-void write_table(const fs::path& dir, HcTable table, const std::vector<Row>& rows) {
-  const Schema& schema = homecredit_schema(table);
-  std::string text;
-  for (size_t c = 0; c < schema.size(); ++c) text += (c ? "," : "") + schema.columns[c].name;
-  text += "\n";
-  for (const auto& row : rows) {
-    for (size_t c = 0; c < schema.size(); ++c) {
-      if (c) text += ",";
-      auto it = row.find(schema.columns[c].name);
-      if (it != row.end()) append_csv_text(text, it->second);
-    }
-    text += "\n";
-  }
-  std::ofstream(dir / homecredit_table(table).file_name) << text;
-}
-
 StatusOr<FeaturePipeline> compile_text(const std::string& text) {
   CREDO_ASSIGN_OR_RETURN(FeatureSpec spec, parse_feature_spec(text, "test.spec"));
   return FeaturePipeline::compile(std::move(spec));
@@ -50,24 +31,24 @@ class HandMadeClientsTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("credo_feat_hand_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
-    write_table(dir_, HcTable::kApplicationTrain,
-                {{{"SK_ID_CURR", "100001"}, {"TARGET", "1"}, {"AMT_CREDIT", "1000"}, {"AMT_INCOME_TOTAL", "500"},
-                  {"NAME_CONTRACT_TYPE", "Cash loans"}, {"DAYS_EMPLOYED", "365243"}},
-                 {{"SK_ID_CURR", "100002"}, {"TARGET", "0"}, {"AMT_CREDIT", "300"}, {"AMT_INCOME_TOTAL", "0"},
-                  {"NAME_CONTRACT_TYPE", "Revolving loans"}, {"DAYS_EMPLOYED", "-100"}}});
-    write_table(dir_, HcTable::kApplicationTest,
-                {{{"SK_ID_CURR", "100003"}, {"AMT_CREDIT", "200"}, {"AMT_INCOME_TOTAL", "400"},
-                  {"NAME_CONTRACT_TYPE", "Cash loans"}, {"DAYS_EMPLOYED", "-5"}}});
-    write_table(dir_, HcTable::kBureau,
-                {{{"SK_ID_CURR", "100001"}, {"SK_ID_BUREAU", "1"}, {"CREDIT_ACTIVE", "Active"}, {"AMT_CREDIT_SUM", "100"}},
-                 {{"SK_ID_CURR", "100001"}, {"SK_ID_BUREAU", "2"}, {"CREDIT_ACTIVE", "Closed"}, {"AMT_CREDIT_SUM", "300"}},
-                 {{"SK_ID_CURR", "100001"}, {"SK_ID_BUREAU", "3"}, {"CREDIT_ACTIVE", "Active"}},
-                 {{"SK_ID_CURR", "100003"}, {"SK_ID_BUREAU", "4"}, {"CREDIT_ACTIVE", "Closed"}, {"AMT_CREDIT_SUM", "50"}},
-                 {{"SK_ID_CURR", "999999"}, {"SK_ID_BUREAU", "5"}, {"CREDIT_ACTIVE", "Closed"}, {"AMT_CREDIT_SUM", "7"}}});
-    write_table(dir_, HcTable::kBureauBalance,
-                {{{"SK_ID_BUREAU", "1"}, {"MONTHS_BALANCE", "-2"}, {"STATUS", "0"}},
-                 {{"SK_ID_BUREAU", "1"}, {"MONTHS_BALANCE", "-1"}, {"STATUS", "1"}},
-                 {{"SK_ID_BUREAU", "4"}, {"MONTHS_BALANCE", "-7"}, {"STATUS", "C"}}});
+    write_homecredit_rows(dir_, HcTable::kApplicationTrain,
+                          {{{"SK_ID_CURR", "100001"}, {"TARGET", "1"}, {"AMT_CREDIT", "1000"}, {"AMT_INCOME_TOTAL", "500"},
+                            {"NAME_CONTRACT_TYPE", "Cash loans"}, {"DAYS_EMPLOYED", "365243"}},
+                           {{"SK_ID_CURR", "100002"}, {"TARGET", "0"}, {"AMT_CREDIT", "300"}, {"AMT_INCOME_TOTAL", "0"},
+                            {"NAME_CONTRACT_TYPE", "Revolving loans"}, {"DAYS_EMPLOYED", "-100"}}});
+    write_homecredit_rows(dir_, HcTable::kApplicationTest,
+                          {{{"SK_ID_CURR", "100003"}, {"AMT_CREDIT", "200"}, {"AMT_INCOME_TOTAL", "400"},
+                            {"NAME_CONTRACT_TYPE", "Cash loans"}, {"DAYS_EMPLOYED", "-5"}}});
+    write_homecredit_rows(dir_, HcTable::kBureau,
+                          {{{"SK_ID_CURR", "100001"}, {"SK_ID_BUREAU", "1"}, {"CREDIT_ACTIVE", "Active"}, {"AMT_CREDIT_SUM", "100"}},
+                           {{"SK_ID_CURR", "100001"}, {"SK_ID_BUREAU", "2"}, {"CREDIT_ACTIVE", "Closed"}, {"AMT_CREDIT_SUM", "300"}},
+                           {{"SK_ID_CURR", "100001"}, {"SK_ID_BUREAU", "3"}, {"CREDIT_ACTIVE", "Active"}},
+                           {{"SK_ID_CURR", "100003"}, {"SK_ID_BUREAU", "4"}, {"CREDIT_ACTIVE", "Closed"}, {"AMT_CREDIT_SUM", "50"}},
+                           {{"SK_ID_CURR", "999999"}, {"SK_ID_BUREAU", "5"}, {"CREDIT_ACTIVE", "Closed"}, {"AMT_CREDIT_SUM", "7"}}});
+    write_homecredit_rows(dir_, HcTable::kBureauBalance,
+                          {{{"SK_ID_BUREAU", "1"}, {"MONTHS_BALANCE", "-2"}, {"STATUS", "0"}},
+                           {{"SK_ID_BUREAU", "1"}, {"MONTHS_BALANCE", "-1"}, {"STATUS", "1"}},
+                           {{"SK_ID_BUREAU", "4"}, {"MONTHS_BALANCE", "-7"}, {"STATUS", "C"}}});
   }
   void TearDown() override { fs::remove_all(dir_); }
 
