@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "credo/base/closest_name.h"
+
 namespace credo::serve {
 namespace {
 
@@ -181,35 +183,6 @@ StatusOr<BodyJson> mlflow_parse_body(std::string_view body) {
   return document;
 }
 
-// Levenshtein distance between a and b, ignoring ASCII case (so "amt_credit" is 0 from "AMT_CREDIT").
-size_t mlflow_edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> previous(b.size() + 1), current(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (same ? 0 : 1)});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
-}
-
-// The feature nearest `column` when it is within a third of the column's length (at least 1) edits.
-const std::string* mlflow_closest_feature(std::string_view column, const std::vector<std::string>& features) {
-  const size_t threshold = std::max<size_t>(1, column.size() / 3);
-  const std::string* best = nullptr;
-  size_t best_distance = threshold + 1;
-  for (const auto& feature : features) {
-    size_t length_gap = feature.size() > column.size() ? feature.size() - column.size() : column.size() - feature.size();
-    if (length_gap >= best_distance) continue;  // the distance is at least the length gap
-    size_t distance = mlflow_edit_distance(column, feature);
-    if (distance < best_distance) best = &feature, best_distance = distance;
-  }
-  return best;
-}
-
 // Fills input rows from one body's payload, resolving the body's column names to the model's inputs.
 class MlflowRowsReader {
  public:
@@ -356,7 +329,7 @@ class MlflowRowsReader {
   StatusOr<size_t> feature_of(const std::string& column) const {
     if (auto found = feature_index_.find(column); found != feature_index_.end()) return found->second;
     std::string message = "the column " + mlflow_quote(column) + " is not an input of the model";
-    if (const std::string* closest = mlflow_closest_feature(column, features_)) {
+    if (const std::string* closest = closest_name(column, features_)) {
       message += " (did you mean " + mlflow_quote(*closest) + "?)";
     } else {
       message += "; its " + std::to_string(features_.size()) + " inputs include";
