@@ -36,13 +36,13 @@ bool is_token_char(char c) {
 }
 
 // Zero when `given` equals `secret`. Every byte of `secret` is visited whatever `given` holds, so
-// the time depends on the lengths only.
+// the time depends on the lengths only (a `given` of another length is compared as `secret`
+// itself, and the length difference alone makes it unequal).
 unsigned difference(std::string_view secret, std::string_view given) {
   unsigned diff = secret.size() != given.size() ? 1u : 0u;
-  for (size_t i = 0; i < secret.size(); ++i) {
-    unsigned char g = given.empty() ? 0 : static_cast<unsigned char>(given[i % given.size()]);
-    diff |= static_cast<unsigned char>(secret[i]) ^ g;
-  }
+  const char* compared = secret.size() == given.size() ? given.data() : secret.data();
+  for (size_t i = 0; i < secret.size(); ++i)
+    diff |= static_cast<unsigned char>(secret[i]) ^ static_cast<unsigned char>(compared[i]);
   return diff;
 }
 

@@ -176,7 +176,9 @@ std::vector<Endpoint> build_catalog() {
 }
 
 // Whether `path` matches `pattern`, segment by segment; "{...}" matches one non-empty segment.
+// The literal part before the first "{" is compared first: most endpoints fail there at once.
 bool path_matches(std::string_view pattern, std::string_view path) {
+  if (!path.starts_with(pattern.substr(0, pattern.find('{')))) return false;
   while (!pattern.empty() && !path.empty()) {
     size_t pattern_end = std::min(pattern.find('/', 1), pattern.size());
     size_t path_end = std::min(path.find('/', 1), path.size());

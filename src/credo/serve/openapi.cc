@@ -66,7 +66,7 @@ std::string operation_id(const Endpoint& endpoint) {
   return id;
 }
 
-json operation(const Endpoint& endpoint) {
+json openapi_operation(const Endpoint& endpoint) {
   json op = {{"operationId", operation_id(endpoint)},
              {"summary", endpoint.summary},
              {"description", endpoint.description},
@@ -144,7 +144,8 @@ std::string example_answer(const Endpoint& endpoint) {
 
 json openapi_document(const std::string& server_url) {
   json paths = json::object();
-  for (const Endpoint& endpoint : endpoint_catalog()) paths[endpoint.path][lowercase(endpoint.method)] = operation(endpoint);
+  for (const Endpoint& endpoint : endpoint_catalog())
+    paths[endpoint.path][lowercase(endpoint.method)] = openapi_operation(endpoint);
   json tags = json::array();
   for (const Endpoint& endpoint : endpoint_catalog())
     if (std::find(tags.begin(), tags.end(), json{{"name", endpoint.tag}}) == tags.end())

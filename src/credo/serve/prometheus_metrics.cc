@@ -21,7 +21,7 @@ const char* type_name(int type) {
   }
 }
 
-bool is_name_char(char c, bool first, bool colon_allowed) {
+bool is_metric_name_char(char c, bool first, bool colon_allowed) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') return true;
   if (c == ':') return colon_allowed;
   return !first && c >= '0' && c <= '9';
@@ -30,7 +30,7 @@ bool is_name_char(char c, bool first, bool colon_allowed) {
 bool is_valid_name(std::string_view name, bool colon_allowed) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size(); ++i)
-    if (!is_name_char(name[i], i == 0, colon_allowed)) return false;
+    if (!is_metric_name_char(name[i], i == 0, colon_allowed)) return false;
   return true;
 }
 

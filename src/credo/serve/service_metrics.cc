@@ -20,12 +20,12 @@ constexpr const char* kLatencyHelp = "Time from receiving a request to its answe
 
 // Series names and labels here are constants: a registration error is a programming error.
 template <typename T>
-T* registered(StatusOr<T*> handle) {
+T* registered_handle(StatusOr<T*> handle) {
   assert(handle.ok() && "a service metric failed to register");
   return std::move(handle).value();
 }
 
-void must(const Status& status) {
+void must_register(const Status& status) {
   assert(status.ok() && "a service metric failed to register");
   (void)status;
 }
@@ -43,25 +43,25 @@ ServiceMetrics::ServiceMetrics(std::vector<RouteLabel> routes, double start_time
   routes_.push_back({"*", "unmatched"});
   route_series_ = std::make_unique<RouteSeries[]>(routes_.size());
   for (const ErrorCode& code : error_codes())
-    errors_.push_back(registered(registry_.counter("credo_http_errors_total",
+    errors_.push_back(registered_handle(registry_.counter("credo_http_errors_total",
                                                    "Error answers, by the code of their body.", {{"code", code.code}})));
-  accepted_ = registered(registry_.counter("credo_decisions_total", "Scoring decisions, by decision.",
+  accepted_ = registered_handle(registry_.counter("credo_decisions_total", "Scoring decisions, by decision.",
                                            {{"decision", "ACCEPTED"}}));
-  refused_ = registered(registry_.counter("credo_decisions_total", "Scoring decisions, by decision.",
+  refused_ = registered_handle(registry_.counter("credo_decisions_total", "Scoring decisions, by decision.",
                                           {{"decision", "REFUSED"}}));
-  must(registry_.counter_from("credo_predictions_logged_total", "Predictions written to the store's prediction log.",
+  must_register(registry_.counter_from("credo_predictions_logged_total", "Predictions written to the store's prediction log.",
                               {}, or_zero(std::move(log.logged))));
-  must(registry_.counter_from("credo_predictions_dropped_total", "Predictions the prediction log failed to write.",
+  must_register(registry_.counter_from("credo_predictions_dropped_total", "Predictions the prediction log failed to write.",
                               {}, or_zero(std::move(log.dropped))));
-  must(registry_.gauge_from("credo_predictions_queued", "Predictions waiting to be written to the store.", {},
+  must_register(registry_.gauge_from("credo_predictions_queued", "Predictions waiting to be written to the store.", {},
                             [read = or_zero(std::move(log.queued))] { return static_cast<double>(read()); }));
-  model_info_ = registered(registry_.info("credo_model_info", "The model version served (value 1).",
+  model_info_ = registered_handle(registry_.info("credo_model_info", "The model version served (value 1).",
                                           {"name", "version", "alias"}));
-  reloads_ok_ = registered(registry_.counter("credo_model_reloads_total", "Model reloads, by result.",
+  reloads_ok_ = registered_handle(registry_.counter("credo_model_reloads_total", "Model reloads, by result.",
                                              {{"result", "ok"}}));
-  reloads_failed_ = registered(registry_.counter("credo_model_reloads_total", "Model reloads, by result.",
+  reloads_failed_ = registered_handle(registry_.counter("credo_model_reloads_total", "Model reloads, by result.",
                                                  {{"result", "failed"}}));
-  registered(registry_.gauge("process_start_time_seconds", "Start time of the process since the Unix epoch in seconds."))
+  registered_handle(registry_.gauge("process_start_time_seconds", "Start time of the process since the Unix epoch in seconds."))
       ->set(start_time_seconds);
 }
 
@@ -76,7 +76,7 @@ void ServiceMetrics::observe_request(size_t route, int status, double seconds) {
   const RouteLabel& label = routes_[route];
   Counter* requests = series.requests[slot].load(std::memory_order_acquire);
   if (!requests) {
-    requests = registered(registry_.counter(
+    requests = registered_handle(registry_.counter(
         kRequestsName, kRequestsHelp,
         {{"method", label.method}, {"route", label.path}, {"status", std::to_string(slot + kLowestStatus)}}));
     series.requests[slot].store(requests, std::memory_order_release);
@@ -84,7 +84,7 @@ void ServiceMetrics::observe_request(size_t route, int status, double seconds) {
   requests->increment();
   Histogram* latency = series.latency.load(std::memory_order_acquire);
   if (!latency) {
-    latency = registered(
+    latency = registered_handle(
         registry_.histogram(kLatencyName, kLatencyHelp, kLatencyBuckets, {{"method", label.method}, {"route", label.path}}));
     series.latency.store(latency, std::memory_order_release);
   }
