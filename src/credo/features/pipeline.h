@@ -63,6 +63,9 @@ class FeaturePipeline {
   // features(). `training_fold` >= 0 gives a training client's out-of-fold target encodings
   // (what the batch matrix holds for it); -1 gives the encodings of a new client.
   StatusOr<std::vector<double>> compute_client(const ClientRows& rows, int training_fold = -1) const;
+  // The same, consuming `rows`: the application row is worked on in place instead of copied
+  // (a third of the time of a client without history).
+  StatusOr<std::vector<double>> compute_client(ClientRows&& rows, int training_fold = -1) const;
 
   // The fold (0..4) of a training client in the out-of-fold target encoding.
   int training_fold_of(int64_t client_id) const;
@@ -79,6 +82,9 @@ class FeaturePipeline {
   FeaturePipeline& operator=(FeaturePipeline&&) noexcept;
 
  private:
+  // compute_client over `application` (taken by value, worked on in place) and rows.history.
+  StatusOr<std::vector<double>> compute_client_with(Table application, const ClientRows& rows, int training_fold) const;
+
   std::unique_ptr<State> state_;
   std::vector<FeatureInfo> features_;
   bool fitted_ = false;

@@ -378,7 +378,8 @@ Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, con
 StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Table t, const std::vector<int>& targets,
                                                      RunContext& ctx) {
   const TableStatement& st = plan.statement;
-  Words words = words_for(plan, HcTable::kApplicationTrain);
+  const bool describe = ctx.describe;
+  Words words = describe ? words_for(plan, HcTable::kApplicationTrain) : Words();
   CREDO_RETURN_IF_ERROR(apply_missing_rules(st.missing, t));
   CREDO_RETURN_IF_ERROR(add_derived_columns(plan, t, ctx.threads));
   const size_t n = t.num_rows();
@@ -386,6 +387,10 @@ StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Tabl
   // Numbers pass through (ids and the target never do).
   for (const auto& c : t.columns()) {
     if (c.type() == ColumnType::kCategorical || c.name() == "SK_ID_CURR" || c.name() == "TARGET") continue;
+    if (!describe) {
+      out.push_back({{}, as_doubles(c)});
+      continue;
+    }
     out.push_back({{c.name(), "application", "", "", c.name(), words.phrase(c.name())}, as_doubles(c)});
     if (!out.back().info.description.empty())
       out.back().info.description[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out.back().info.description[0])));
@@ -414,6 +419,10 @@ StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Tabl
     auto map = level_map(*c, *levels);
     LargeVector<double> values(n);
     for (size_t r = 0; r < n; ++r) values[r] = c->codes()[r] < 0 ? kNaN : map[static_cast<size_t>(c->codes()[r])];
+    if (!describe) {
+      out.push_back({{}, std::move(values)});
+      continue;
+    }
     std::string meaning = levels->size() == 2 ? ": 1 if " + (*levels)[1] + ", 0 if " + (*levels)[0] : "";
     out.push_back({{name, "application", "", "binary", name, words.of_column[name] + meaning}, std::move(values)});
   }
@@ -426,6 +435,10 @@ StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Tabl
       for (size_t r = 0; r < n; ++r) {
         int32_t code = c->codes()[r];
         values[r] = code >= 0 && map[static_cast<size_t>(code)] == static_cast<int32_t>(j) ? 1.0 : 0.0;
+      }
+      if (!describe) {
+        out.push_back({{}, std::move(values)});
+        continue;
       }
       out.push_back({{join_name({name, name_part((*levels)[j])}), "application", "", "onehot:" + (*levels)[j], name,
                       lower_first(words.of_column[name]) + " is " + (*levels)[j]},
@@ -489,6 +502,10 @@ StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Tabl
       double prior = fold >= 0 ? enc.fold_prior[static_cast<size_t>(fold)] : enc.prior;
       auto it = map.find(level_text(r));
       values[r] = it == map.end() ? prior : it->second;
+    }
+    if (!describe) {
+      out.push_back({{}, std::move(values)});
+      continue;
     }
     out.push_back({{join_name({name, "TARGET_MEAN"}), "application", "", "target_mean", name,
                     "Default rate of past clients with the same " + lower_first(words.of_column[name]) +

@@ -73,6 +73,10 @@ struct RunContext {
   // fresh memory costs a page fault and the kernel's zeroing per page, which was a quarter of
   // the build time when every one of the ~700 outputs was freshly mapped.
   std::vector<LargeVector<double>>* spare = nullptr;
+  // False online: run_application leaves the FeatureInfo of its outputs empty. Their names and
+  // words (hundreds of strings, and a map of the dictionary) cost more than the values of one
+  // client, and compute_client reads only the values.
+  bool describe = true;
 };
 
 // Receives features as soon as a batch of them is computed (in spec order), so that only a
