@@ -136,7 +136,10 @@ TEST(OpenApi, DescribesEveryEndpointOfTheCatalogue) {
     for (const json& p : op.value("parameters", json::array())) {
       if (p["in"] != "path") continue;
       EXPECT_EQ(p["required"], true) << e.path;
-      EXPECT_NE(e.path.find("{" + p["name"].get<std::string>() + "}"), std::string::npos) << e.path;
+      std::string braced = "{";  // built in steps: GCC 12 at -O2 warns wrongly on "{" + name + "}"
+      braced += p["name"].get<std::string>();
+      braced += '}';
+      EXPECT_NE(e.path.find(braced), std::string::npos) << e.path;
     }
     // Every {name} of the path is declared as a path parameter.
     for (size_t at = e.path.find('{'); at != std::string::npos; at = e.path.find('{', at + 1)) {
