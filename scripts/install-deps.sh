@@ -25,6 +25,7 @@ PACKAGES=(
   libxgboost-dev      # 1.7.4   (gradient boosting and random forests, through its C API)
   libcpp-httplib-dev  # 0.11.4  (the scoring service's HTTP server, and the tests' client)
   wrk                 # 4.1.0   (the scoring service's load benchmark)
+  curl                # 7.88    (make demo calls the scoring service it starts)
   zip                 # 3.0     (tests build zip archives)
 )
 

@@ -1,6 +1,9 @@
 // `credo serve`: the scoring API for a registered model version, until SIGINT or SIGTERM.
 #include <csignal>
 #include <cstdio>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "commands.h"
@@ -11,8 +14,9 @@ namespace credo::cli {
 namespace {
 
 struct ServeFlags {
-  std::string model = "models:/credit-default@champion", store, features;
+  std::string model = "models:/credit-default@champion", store, features, data, token_file;
   serve::ServerOptions server;
+  int reload_interval_seconds = 30;
   bool quiet = false;
 };
 
@@ -21,10 +25,15 @@ bool is_loopback(const std::string& host) {
 }
 
 Status run_serve(ServeFlags& flags) {
-  if (!is_loopback(flags.server.host))
+  if (!flags.token_file.empty()) {
+    CREDO_ASSIGN_OR_RETURN(flags.server.tokens, serve::AccessTokens::load(flags.token_file));
+  }
+  if (!is_loopback(flags.server.host) && !flags.server.tokens.enforced())
     return Status::InvalidArgument("--host " + flags.server.host +
-                                   " is not a loopback address: credo serve listens only on this machine until "
-                                   "bearer tokens (--token-file) are available");
+                                   " is not a loopback address: listening beyond this machine needs bearer tokens "
+                                   "(--token-file FILE)");
+  if (flags.reload_interval_seconds < 0)
+    return Status::InvalidArgument("--reload-interval must be 0 (never) or a number of seconds");
   // SIGINT and SIGTERM are taken by a thread that stops the server, so the main thread returns
   // from serve() normally. They are blocked before any thread starts (loading a model starts
   // XGBoost's), so every thread inherits the mask and none dies of them.
@@ -36,18 +45,39 @@ Status run_serve(ServeFlags& flags) {
 
   CREDO_ASSIGN_OR_RETURN(auto store, open_command_store(flags.store, false));
   CREDO_ASSIGN_OR_RETURN(std::unique_ptr<serve::ScoringService> service,
-                         serve::ScoringService::open(*store, flags.model, flags.features));
+                         serve::ScoringService::open(*store, flags.model,
+                                                     {.features_path = flags.features, .data_path = flags.data}));
   if (flags.quiet) flags.server.access_log = nullptr;
 
   serve::PredictionLog prediction_log(*store);
-  serve::ApiServer server(*service, flags.server, &prediction_log);
+  const std::string host = flags.server.host;
+  serve::ApiServer server(*service, *store, std::move(flags.server), &prediction_log);
   CREDO_RETURN_IF_ERROR(server.bind());
   std::shared_ptr<const serve::ServedModel> model = service->current();
   std::printf("serving            %s (version %d, %s, threshold %.4g, %zu known clients)\n", model->uri.c_str(),
               model->version, model->bundle.info.algorithm.c_str(), model->bundle.info.threshold,
               model->clients->num_clients());
-  std::printf("listening on       http://%s:%d\n", flags.server.host.c_str(), server.port());
+  std::printf("known clients      %s%s\n", model->profiles ? "described, population and what-if on" : "scores only",
+              model->profiles ? "" : " (give --data for descriptions, population and what-if)");
+  std::printf("listening on       http://%s:%d  (docs: /docs)\n", host.c_str(), server.port());
   std::fflush(stdout);
+  // The alias is checked every --reload-interval seconds; a moved alias is loaded and swapped in.
+  std::mutex stop_mutex;
+  std::condition_variable stop_requested;
+  bool stopping = false;
+  std::thread reload_poller([&] {
+    if (flags.reload_interval_seconds == 0) return;
+    std::unique_lock lock(stop_mutex);
+    while (!stop_requested.wait_for(lock, std::chrono::seconds(flags.reload_interval_seconds), [&] { return stopping; })) {
+      lock.unlock();
+      StatusOr<serve::ReloadResult> reloaded = server.reload();
+      if (!reloaded.ok())
+        std::fprintf(stderr, "reload failed: %s (still serving the previous version)\n", reloaded.status().message().c_str());
+      else if (reloaded->reloaded)
+        std::fprintf(stderr, "reloaded           version %d -> %d\n", reloaded->from_version, reloaded->to_version);
+      lock.lock();
+    }
+  });
   std::thread signal_waiter([&] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
@@ -57,6 +87,12 @@ Status run_serve(ServeFlags& flags) {
   // serve() also returns when listening fails; wake the waiter so it can be joined.
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
+  {
+    std::lock_guard lock(stop_mutex);
+    stopping = true;
+  }
+  stop_requested.notify_all();
+  reload_poller.join();
   // The server has answered its last request: write every prediction it acknowledged.
   prediction_log.close();
   std::printf("stopped            %llu predictions logged\n",
@@ -72,6 +108,13 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--model", flags->model, "models:/NAME@ALIAS, models:/NAME/VERSION or runs:/RUN/model")
       ->capture_default_str();
   add_store_flag(cmd, flags->store);
+  cmd->add_option("--data", flags->data,
+                  "The Home Credit folder or zip of the known clients (default: the one the features were built from)");
+  cmd->add_option("--token-file", flags->token_file,
+                  "Bearer tokens with roles, one per line: ROLE TOKEN [NAME] (roles read, score, admin)");
+  cmd->add_option("--reload-interval", flags->reload_interval_seconds,
+                  "Seconds between checks that the model's alias still names the version served (0: never)")
+      ->capture_default_str();
   cmd->add_option("--features", flags->features,
                   "The known clients' feature file (default: the one the model was trained on)");
   cmd->add_option("--host", flags->server.host, "Address to listen on")->capture_default_str();

@@ -1,5 +1,7 @@
-// Routes and their JSON. Each request gets an id (answered in X-Request-Id and in error bodies)
-// and one access-log line; errors are {"error": {"status", "code", "message", "request_id"}}
+// The server around the routes: request ids (answered in X-Request-Id and in error bodies), the
+// bearer-token check against each endpoint's role in the catalogue, limits and timeouts, one
+// access-log line and one metrics observation per request, the JSON helpers every route answers
+// with, and the model reload. Errors are {"error": {"status", "code", "message", "request_id"}}
 // with messages meant for the caller, never internals.
 #include "credo/serve/api_server.h"
 
@@ -8,124 +10,144 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <mutex>
 #include <random>
 
 #include <nlohmann/json.hpp>
 
 #include "credo/base/random.h"
+#include "credo/base/text.h"
 #include "credo/base/version.h"
+#include "credo/serve/api_routes.h"
+#include "credo/serve/endpoint_catalog.h"
+#include "credo/serve/error_codes.h"
+#include "credo/serve/openapi.h"
+#include "credo/serve/service_metrics.h"
 
 namespace credo::serve {
-namespace {
+namespace api {
 
-using json = nlohmann::json;
-
-// Per-request facts kept on the worker thread that handles the request from routing to the log.
-thread_local std::chrono::steady_clock::time_point t_request_start;
-thread_local std::string t_request_id;
-
-const char* error_code_for(int status) {
-  switch (status) {
-    case 400: return "BAD_REQUEST";
-    case 401: return "UNAUTHENTICATED";
-    case 403: return "FORBIDDEN";
-    case 404: return "NOT_FOUND";
-    case 405: return "METHOD_NOT_ALLOWED";
-    case 413: return "PAYLOAD_TOO_LARGE";
-    case 422: return "UNPROCESSABLE";
-    case 503: return "UNAVAILABLE";
-    default: return status >= 500 ? "INTERNAL" : "ERROR";
-  }
+RequestFacts& current_request() {
+  thread_local RequestFacts facts;
+  return facts;
 }
 
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message) {
   send_json(res, status,
             {{"error",
-              {{"status", status}, {"code", error_code_for(status)}, {"message", message}, {"request_id", t_request_id}}}});
+              {{"status", status},
+               {"code", error_code_for_status(status)},
+               {"message", message},
+               {"request_id", current_request().request_id}}}});
 }
 
-int http_status_of(const Status& status) {
-  switch (status.code()) {
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kInvalidArgument:
-    case StatusCode::kParseError: return 400;
-    default: return 500;
-  }
-}
-
-// Status errors from the service are the caller's (400/404) or ours (500, said without details).
 void send_status(httplib::Response& res, const Status& status) {
-  int http = http_status_of(status);
+  int http = 500;
+  switch (status.code()) {
+    case StatusCode::kNotFound: http = 404; break;
+    case StatusCode::kInvalidArgument: http = 422; break;
+    case StatusCode::kParseError: http = 400; break;
+    case StatusCode::kFailedPrecondition: http = 503; break;
+    default: http = 500;
+  }
   send_error(res, http, http == 500 ? "internal error" : status.message());
 }
 
-json score_json(const Score& score, const ServedModel& model) {
-  return {{"client_id", score.client_id},
-          {"probability", score.probability},
-          {"decision", score.refused ? "REFUSED" : "ACCEPTED"},
-          {"threshold", score.threshold},
-          {"distance_to_threshold", score.probability - score.threshold},
-          {"risk_band", score.risk_band},
-          {"model", {{"name", model.name}, {"version", model.version}, {"alias", model.alias}}},
-          {"request_id", t_request_id}};
+StatusOr<json> parse_json_body(const httplib::Request& req) {
+  if (req.body.empty()) return Status::ParseError("the request has no body: expected JSON");
+  try {
+    return json::parse(req.body);
+  } catch (const json::parse_error& e) {
+    return Status::ParseError("the body is not JSON (at byte " + std::to_string(e.byte) + ")");
+  }
 }
 
-json model_json(const ServedModel& model) {
-  const train::BundleInfo& info = model.bundle.info;
-  json inputs = json::array();
-  for (const FeatureInfo& f : info.features)
-    inputs.push_back({{"name", f.name}, {"type", "float"}, {"table", f.table}, {"description", f.description}});
-  return {{"name", model.name},
-          {"version", model.version},
-          {"alias", model.alias},
-          {"uri", model.uri},
-          {"run_id", model.run_id},
-          {"algorithm", info.algorithm},
-          {"imbalance", info.imbalance},
-          {"threshold", info.threshold},
-          {"decision_rule", "REFUSED when probability >= threshold"},
-          {"cost_matrix",
-           {{"false_negative", info.cost.false_negative},
-            {"false_positive", info.cost.false_positive},
-            {"true_positive", info.cost.true_positive},
-            {"true_negative", info.cost.true_negative}}},
-          {"metrics", info.metrics},
-          {"trained", info.created_utc},
-          {"clients", model.clients->num_clients()},
-          {"inputs", inputs}};
-}
-
-// A path segment that must be a client id (SK_ID_CURR).
-std::optional<int64_t> parse_client_id(const std::string& text) {
+StatusOr<int64_t> parse_client_id(const std::string& text, const std::string& what) {
   int64_t id = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id < 0) return std::nullopt;
+  if (error != std::errc() || end != text.data() + text.size() || id < 0)
+    return Status::ParseError(what + " '" + cut_text(text, 40) + "' is not an SK_ID_CURR (a non-negative whole number)");
   return id;
 }
 
-std::string cut(std::string_view text, size_t max_chars = 40) {
-  return text.size() <= max_chars ? std::string(text) : std::string(text.substr(0, max_chars)) + "...";
+StatusOr<int64_t> query_int(const httplib::Request& req, const char* name, int64_t fallback, int64_t low, int64_t high) {
+  if (!req.has_param(name)) return fallback;
+  std::string text = req.get_param_value(name);
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < low || value > high)
+    return Status::ParseError(std::string("query ") + name + ": expected a whole number from " + std::to_string(low) +
+                                   " to " + std::to_string(high) + ", got '" + cut_text(text, 40) + "'");
+  return value;
 }
 
-}  // namespace
+StatusOr<bool> query_bool(const httplib::Request& req, const char* name) {
+  if (!req.has_param(name)) return false;
+  std::string text = req.get_param_value(name);
+  if (text == "true" || text == "1") return true;
+  if (text == "false" || text == "0") return false;
+  return Status::ParseError(std::string("query ") + name + ": expected true or false, got '" + cut_text(text, 40) + "'");
+}
+
+json model_ref_json(const ServedModel& model) {
+  return {{"name", model.name}, {"version", model.version}, {"alias", model.alias}};
+}
+
+json score_json(const Score& score, const ServedModel& model) {
+  json out = {{"probability", score.probability},
+              {"decision", score.refused ? "REFUSED" : "ACCEPTED"},
+              {"threshold", score.threshold},
+              {"distance_to_threshold", score.probability - score.threshold},
+              {"risk_band", score.risk_band},
+              {"model", model_ref_json(model)},
+              {"request_id", current_request().request_id}};
+  out["client_id"] = score.client_id ? json(score.client_id) : json(nullptr);
+  return out;
+}
+
+}  // namespace api
+
+using api::current_request;
+using api::json;
+using api::send_error;
+using api::send_json;
 
 struct ApiServer::Impl {
   ScoringService& service;
+  store::Store& store;
   ServerOptions options;
   PredictionLog* log = nullptr;
   httplib::Server http;
   uint64_t id_seed = 0;
   std::atomic<uint64_t> next_request{0};
+  std::unique_ptr<ServiceMetrics> metrics;
+  std::mutex reload_mutex;
+  std::unique_ptr<api::ApiContext> context;
 
-  Impl(ScoringService& s, ServerOptions o, PredictionLog* l) : service(s), options(std::move(o)), log(l) {
+  Impl(ScoringService& s, store::Store& st, ServerOptions o, PredictionLog* l)
+      : service(s), store(st), options(std::move(o)), log(l) {
     id_seed = mix64(std::random_device{}() ^ static_cast<uint64_t>(
                                               std::chrono::system_clock::now().time_since_epoch().count()));
+    std::vector<RouteLabel> routes = route_labels();
+    PredictionLogReaders readers;
+    if (log) {
+      readers.logged = [l] { return l->written(); };
+      readers.dropped = [l] { return l->failed(); };
+      readers.queued = [l] { return static_cast<uint64_t>(l->queued()); };
+    }
+    double started = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    metrics = std::make_unique<ServiceMetrics>(std::move(routes), started, std::move(readers));
+    std::shared_ptr<const ServedModel> model = service.current();
+    metrics->set_model(model->name, model->version, model->alias);
   }
+
+  int port = 0;  // once bound
+  std::string server_url() const { return "http://" + options.host + ":" + std::to_string(port); }
 
   std::string new_request_id() {
     char buf[17];
@@ -134,26 +156,72 @@ struct ApiServer::Impl {
     return buf;
   }
 
-  // Records the answer before it is sent: an acknowledged prediction is in the log's queue.
-  Status record(const ServedModel& model, const Score& score, const char* kind, std::vector<float> features = {}) {
-    if (!log) return Status::Ok();
+  bool record(const ServedModel& model, const Score& score, const char* kind, std::vector<float> features) {
+    metrics->observe_decision(score.refused);
+    if (!log) return true;
     store::PredictionEvent e;
-    e.request_id = t_request_id;
+    e.request_id = current_request().request_id;
     e.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
     e.model_name = model.name;
     e.model_version = model.version;
     e.kind = kind;
-    e.client_id = score.client_id;
+    if (score.client_id) e.client_id = score.client_id;
     e.probability = score.probability;
     e.refused = score.refused;
     e.threshold = score.threshold;
     e.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                         t_request_start)
+                                                                         current_request().start)
                        .count();
     e.features = std::move(features);
-    return log->record(std::move(e));
+    return log->record(std::move(e)).ok();
+  }
+
+  StatusOr<ReloadResult> reload(bool force) {
+    std::lock_guard lock(reload_mutex);
+    std::shared_ptr<const ServedModel> old = service.current();
+    ReloadResult result;
+    result.from_version = result.to_version = old->version;
+    StatusOr<int> now = service.resolve_version(store);
+    if (!now.ok()) {
+      metrics->observe_reload(false);
+      return now.status();
+    }
+    if (*now == old->version && !force) return result;
+    StatusOr<std::shared_ptr<const ServedModel>> next = service.load(store);
+    metrics->observe_reload(next.ok());
+    if (!next.ok()) return next.status();
+    result.to_version = (*next)->version;
+    result.reloaded = true;
+    metrics->set_model((*next)->name, (*next)->version, (*next)->alias);
+    service.swap(std::move(*next));
+    return result;
+  }
+
+  // Registers an endpoint of the catalogue: its path pattern as a regex, the token check first.
+  void add_route(const char* method, const char* pattern, api::Handler handler) {
+    std::optional<size_t> route = find_endpoint(method, pattern);
+    if (!route || endpoint_catalog()[*route].path != pattern) {
+      std::fprintf(stderr, "credo serve: %s %s is not in the endpoint catalogue\n", method, pattern);
+      std::abort();  // a programming error: every route is documented
+    }
+    const Endpoint& endpoint = endpoint_catalog()[*route];
+    Role role = endpoint.role;
+    std::string regex = httplib_pattern(endpoint);
+    auto guarded = [this, route = *route, role, handler = std::move(handler)](const httplib::Request& req,
+                                                                               httplib::Response& res) {
+      current_request().route = route;
+      Authorization auth = options.tokens.authorize(req.get_header_value("Authorization"), role);
+      if (!auth.allowed()) {
+        if (!auth.www_authenticate.empty()) res.set_header("WWW-Authenticate", auth.www_authenticate);
+        return send_error(res, auth.http_status, auth.message);
+      }
+      current_request().token_name = auth.token_name;
+      handler(req, res);
+    };
+    if (std::string_view(method) == "GET") http.Get(regex, std::move(guarded));
+    else http.Post(regex, std::move(guarded));
   }
 
   void install_routes() {
@@ -163,18 +231,24 @@ struct ApiServer::Impl {
     http.set_payload_max_length(options.max_body_bytes);
     http.set_read_timeout(options.read_timeout_seconds, 0);
     http.set_write_timeout(options.write_timeout_seconds, 0);
+    // A keep-alive connection holds a worker until it closes; cpp-httplib's default closes it
+    // after 5 requests, which made clients reconnect all the time (measured with wrk).
     http.set_keep_alive_timeout(5);
+    http.set_keep_alive_max_count(options.keep_alive_max_requests);
     http.set_tcp_nodelay(true);
 
     http.set_pre_routing_handler([this](const httplib::Request&, httplib::Response& res) {
-      t_request_start = std::chrono::steady_clock::now();
-      t_request_id = new_request_id();
-      res.set_header("X-Request-Id", t_request_id);
+      api::RequestFacts& facts = current_request();
+      facts.start = std::chrono::steady_clock::now();
+      facts.request_id = new_request_id();
+      facts.route = metrics->unmatched_route();
+      facts.token_name.clear();
+      res.set_header("X-Request-Id", facts.request_id);
       return httplib::Server::HandlerResponse::Unhandled;
     });
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;  // a handler's own error body
-      if (res.status == 404) send_error(res, 404, "no endpoint " + cut(req.path, 80) + " (see /openapi.json)");
+      if (res.status == 404) send_error(res, 404, "no endpoint " + cut_text(req.path, 80) + " (see /openapi.json)");
       else if (res.status == 413) send_error(res, 413, "the request body is too large");
       else send_error(res, res.status, "the request could not be served");
     });
@@ -182,64 +256,82 @@ struct ApiServer::Impl {
       send_error(res, 500, "internal error");
     });
     http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      const api::RequestFacts& facts = current_request();
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - facts.start).count();
+      metrics->observe_request(facts.route, res.status, seconds);
       if (!options.access_log) return;
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request_start).count();
       json line = {{"time_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count()},
-                   {"request_id", t_request_id},
+                   {"request_id", facts.request_id},
                    {"method", req.method},
-                   {"path", cut(req.path, 200)},
+                   {"path", cut_text(req.path, 200)},
                    {"status", res.status},
-                   {"latency_ms", ms},
+                   {"latency_ms", seconds * 1000},
                    {"remote", req.remote_addr}};
-      std::fprintf(options.access_log, "%s\n", line.dump().c_str());
+      if (!facts.token_name.empty()) line["token"] = facts.token_name;
+      std::fprintf(options.access_log, "%s\n", line.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
     });
 
-    http.Get("/health", [](const httplib::Request&, httplib::Response& res) { send_json(res, 200, {{"status", "ok"}}); });
-    http.Get("/ready", [this](const httplib::Request&, httplib::Response& res) {
+    context = std::make_unique<api::ApiContext>(api::ApiContext{service, store, options, log, http, {}, {}, {}});
+    context->route = [this](const char* method, const char* pattern, api::Handler handler) {
+      add_route(method, pattern, std::move(handler));
+    };
+    context->record = [this](const ServedModel& model, const Score& score, const char* kind,
+                             std::vector<float> features) { return record(model, score, kind, std::move(features)); };
+    context->reload = [this](bool force) -> StatusOr<json> {
+      CREDO_ASSIGN_OR_RETURN(ReloadResult r, reload(force));
+      return json{{"reloaded", r.reloaded}, {"from_version", r.from_version}, {"to_version", r.to_version},
+                  {"request_id", current_request().request_id}};
+    };
+
+    add_route("GET", "/health", [](const httplib::Request&, httplib::Response& res) { send_json(res, 200, {{"status", "ok"}}); });
+    add_route("GET", "/ready", [this](const httplib::Request&, httplib::Response& res) {
       std::shared_ptr<const ServedModel> model = service.current();
       if (!model) return send_error(res, 503, "no model is loaded yet");
       send_json(res, 200, {{"status", "ready"}, {"model", model->uri}, {"version", model->version}});
     });
-    http.Get("/version", [this](const httplib::Request&, httplib::Response& res) {
-      std::shared_ptr<const ServedModel> model = service.current();
-      send_json(res, 200,
-                {{"credo", credo_version()},
-                 {"model", {{"name", model->name}, {"version", model->version}, {"alias", model->alias}}}});
+    add_route("GET", "/version", [this](const httplib::Request&, httplib::Response& res) {
+      send_json(res, 200, {{"credo", credo_version()}, {"model", api::model_ref_json(*service.current())}});
     });
-    http.Get("/api/v1/model", [this](const httplib::Request&, httplib::Response& res) {
-      send_json(res, 200, model_json(*service.current()));
+    add_route("GET", "/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      res.status = 200;
+      res.set_content(metrics->render(), kPrometheusContentType);
     });
-    http.Get(R"(/api/v1/clients/([^/]+)/score)", [this](const httplib::Request& req, httplib::Response& res) {
-      std::optional<int64_t> id = parse_client_id(req.matches[1]);
-      if (!id) return send_error(res, 400, "client id '" + cut(req.matches[1].str()) + "' is not an SK_ID_CURR (a non-negative integer)");
-      std::shared_ptr<const ServedModel> model = service.current();
-      StatusOr<Score> score = service.score_client(*model, *id);
-      if (!score.ok()) return send_status(res, score.status());
-      if (!record(*model, *score, "client").ok()) return send_error(res, 503, "the service is stopping");
-      send_json(res, 200, score_json(*score, *model));
+    add_route("GET", "/openapi.json", [this](const httplib::Request&, httplib::Response& res) {
+      send_json(res, 200, openapi_document(server_url()));
     });
+    add_route("GET", "/docs", [this](const httplib::Request&, httplib::Response& res) {
+      res.status = 200;
+      res.set_content(docs_page(server_url()), "text/html; charset=utf-8");
+    });
+    api::install_scoring_routes(*context);
+    api::install_client_routes(*context);
+    api::install_admin_routes(*context);
   }
 };
 
-ApiServer::ApiServer(ScoringService& service, ServerOptions options, PredictionLog* log)
-    : impl_(std::make_unique<Impl>(service, std::move(options), log)) {
+ApiServer::ApiServer(ScoringService& service, store::Store& store, ServerOptions options, PredictionLog* log)
+    : impl_(std::make_unique<Impl>(service, store, std::move(options), log)) {
   impl_->install_routes();
 }
 
 ApiServer::~ApiServer() { stop(); }
+
+StatusOr<ReloadResult> ApiServer::reload(bool force) { return impl_->reload(force); }
 
 Status ApiServer::bind() {
   const ServerOptions& o = impl_->options;
   if (o.port == 0) {
     port_ = impl_->http.bind_to_any_port(o.host);
     if (port_ < 0) return Status::IoError("cannot listen on " + o.host + " (any port)");
+    impl_->port = port_;
   } else {
     if (!impl_->http.bind_to_port(o.host, o.port))
       return Status::IoError("cannot listen on " + o.host + ":" + std::to_string(o.port) +
                              " (is the port taken, or the address not one of this machine's?)");
     port_ = o.port;
+    impl_->port = port_;
   }
   return Status::Ok();
 }

@@ -1,6 +1,6 @@
-// The scoring API over HTTP (cpp-httplib): routes, JSON answers and errors, request ids, limits
-// and the access log. It owns no model logic: every answer comes from the ScoringService.
-// Listens on 127.0.0.1 unless told otherwise.
+// The scoring API over HTTP (cpp-httplib): routes, JSON answers and errors, request ids, bearer
+// tokens, limits, metrics and the access log. It owns no model logic: every answer comes from
+// the ScoringService. Listens on 127.0.0.1 unless told otherwise.
 #pragma once
 
 #include <cstdio>
@@ -8,8 +8,10 @@
 #include <string>
 
 #include "credo/base/status.h"
+#include "credo/serve/access_tokens.h"
 #include "credo/serve/prediction_log.h"
 #include "credo/serve/scoring_service.h"
+#include "credo/store/store.h"
 
 namespace credo::serve {
 
@@ -19,14 +21,25 @@ struct ServerOptions {
   size_t max_body_bytes = 1u << 20;    // larger bodies get 413
   int read_timeout_seconds = 5;        // for headers and body
   int write_timeout_seconds = 5;
-  int worker_threads = 8;              // the bounded pool serving connections
+  // The bounded pool serving connections: each open keep-alive connection holds one worker, so
+  // more clients than workers wait for a connection to close (or its 5 s idle timeout).
+  int worker_threads = 64;
+  int keep_alive_max_requests = 10000; // requests on one connection before it is closed
   FILE* access_log = stderr;           // one JSON line per request; nullptr for none
+  AccessTokens tokens;                 // none: every request allowed (loopback only)
+};
+
+// What a reload did.
+struct ReloadResult {
+  bool reloaded = false;
+  int from_version = 0, to_version = 0;
 };
 
 class ApiServer {
  public:
-  // Every scoring answer is recorded in `log` when given (it must outlive the server).
-  ApiServer(ScoringService& service, ServerOptions options, PredictionLog* log = nullptr);
+  // Every scoring answer is recorded in `log` when given (it must outlive the server); `store`
+  // is where reloads resolve the model and outcomes are recorded.
+  ApiServer(ScoringService& service, store::Store& store, ServerOptions options, PredictionLog* log = nullptr);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -38,6 +51,11 @@ class ApiServer {
   // Serves until stop() is called (from another thread or a signal handler's thread).
   Status serve();
   void stop();
+
+  // Loads the version the model URI names now and swaps it in when it is another one than the
+  // one served (or always with `force`). Requests in flight finish on the old version. One
+  // reload at a time; the others wait for it.
+  StatusOr<ReloadResult> reload(bool force = false);
 
  private:
   struct Impl;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "credo/base/closest_name.h"
+#include "credo/base/text.h"
 
 namespace credo::serve {
 namespace {
@@ -37,17 +38,12 @@ std::string mlflow_dump(const BodyJson& value) {
 // `text` as a JSON string literal, cut at a UTF-8 boundary to ~40 bytes: its start ("abc...") or,
 // when what matters is where it ends, its end ("...xyz").
 std::string mlflow_quote(std::string_view text, bool keep_end = false) {
-  auto is_continuation = [&](size_t at) { return (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80; };
   if (text.size() <= kMlflowQuotedBytes) return mlflow_dump(BodyJson(std::string(text)));
   if (keep_end) {
-    size_t from = text.size() - kMlflowQuotedBytes;
-    while (from < text.size() && is_continuation(from)) ++from;
-    std::string quoted = mlflow_dump(BodyJson(std::string(text.substr(from))));
+    std::string quoted = mlflow_dump(BodyJson(std::string(text.substr(utf8_suffix_start(text, kMlflowQuotedBytes)))));
     return quoted.insert(1, "...");
   }
-  size_t cut = kMlflowQuotedBytes;
-  while (cut > 0 && is_continuation(cut)) --cut;
-  std::string quoted = mlflow_dump(BodyJson(std::string(text.substr(0, cut))));
+  std::string quoted = mlflow_dump(BodyJson(std::string(text.substr(0, utf8_prefix_length(text, kMlflowQuotedBytes)))));
   return quoted.insert(quoted.size() - 1, "...");
 }
 

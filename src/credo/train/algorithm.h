@@ -18,6 +18,7 @@
 #include "credo/base/status.h"
 #include "credo/train/imbalance.h"
 #include "credo/train/params.h"
+#include "credo/train/row_scorer.h"
 #include "credo/train/xgboost_adapter.h"
 
 namespace credo::train {
@@ -51,6 +52,11 @@ class ScoringModel {
   virtual StatusOr<nlohmann::json> save(const std::filesystem::path& dir) const = 0;
   // Facts for the tracking store: rounds trained, best round, iterations...
   virtual std::map<std::string, double> fit_facts() const { return {}; }
+  // Scores and explains one row of `num_features` inputs at a time, for the scoring service; the
+  // model must outlive it. By default, through predict() and contributions() with one row.
+  virtual StatusOr<std::unique_ptr<RowScorer>> row_scorer(size_t num_features) const {
+    return batch_row_scorer(*this, num_features);
+  }
 };
 
 class Algorithm {

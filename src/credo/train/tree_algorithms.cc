@@ -8,6 +8,7 @@
 #include "credo/base/atomic_file.h"
 #include "credo/base/parallel.h"
 #include "credo/train/algorithm.h"
+#include "credo/train/tree_ensemble.h"
 
 namespace credo::train {
 namespace {
@@ -30,11 +31,35 @@ class TreeModel final : public ScoringModel {
   std::map<std::string, double> fit_facts() const override {
     return {{"rounds_trained", model_.rounds_trained()}, {"best_iteration", model_.best_iteration()}};
   }
+  // The trees flattened by TreeEnsemble: no XGBoost call per row (see tree_ensemble.h).
+  StatusOr<std::unique_ptr<RowScorer>> row_scorer(size_t num_features) const override;
 
  private:
   std::string algorithm_;
   XgbModel model_;
 };
+
+class TreeRowScorer final : public RowScorer {
+ public:
+  explicit TreeRowScorer(TreeEnsemble trees) : trees_(std::move(trees)) {}
+  size_t num_features() const override { return trees_.num_features(); }
+  StatusOr<double> margin(const float* row) const override { return trees_.margin(row); }
+  Status contributions(const float* row, double* out) const override {
+    trees_.contributions(row, out);
+    return Status::Ok();
+  }
+
+ private:
+  TreeEnsemble trees_;
+};
+
+StatusOr<std::unique_ptr<RowScorer>> TreeModel::row_scorer(size_t num_features) const {
+  CREDO_ASSIGN_OR_RETURN(TreeEnsemble trees, TreeEnsemble::from_xgboost(model_));
+  if (trees.num_features() != num_features)
+    return Status::InvalidArgument("the booster reads " + std::to_string(trees.num_features()) +
+                                   " features, the bundle lists " + std::to_string(num_features));
+  return std::unique_ptr<RowScorer>(new TreeRowScorer(std::move(trees)));
+}
 
 // The rows (then the synthetic rows) gathered into one block, with their labels and weights.
 StatusOr<XgbData> gather(DenseRows data, std::span<const int32_t> rows, std::span<const float> synthetic,

@@ -1,0 +1,83 @@
+// Inside the API server (not a public header): what every route handler shares — the service,
+// the store, the prediction log, the client population — and the helpers that answer JSON and
+// errors the one way the API does. The routes are installed by topic, one file each:
+// api_scoring_routes.cc (scores, explanations, MLflow's /invocations), api_client_routes.cc (the
+// model, importance, clients, population, similar) and api_admin_routes.cc (reload, outcomes).
+#pragma once
+
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "credo/base/status.h"
+#include "credo/serve/api_server.h"
+#include "credo/serve/prediction_log.h"
+#include "credo/serve/scoring_service.h"
+
+namespace credo::serve::api {
+
+using json = nlohmann::json;
+using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
+// Per-request facts, kept on the worker thread that serves the request from routing to the log.
+struct RequestFacts {
+  std::chrono::steady_clock::time_point start;
+  std::string request_id;
+  size_t route = 0;          // index of the matched endpoint (see ApiContext::route)
+  std::string token_name;    // who called, when tokens are enforced
+};
+RequestFacts& current_request();
+
+struct ApiContext {
+  ScoringService& service;
+  store::Store& store;  // outcomes are recorded here
+  ServerOptions options;
+  PredictionLog* log = nullptr;
+  httplib::Server& http;
+  // Adds an endpoint: `pattern` is the catalogue's ("/api/v1/clients/{id}/score"); the handler
+  // runs after the caller's token was checked against the endpoint's role.
+  std::function<void(const char* method, const char* pattern, Handler handler)> route;
+  // Records a scoring answer before it is sent (an acknowledged prediction is in the log's queue);
+  // false when the service is stopping.
+  std::function<bool(const ServedModel&, const Score&, const char* kind, std::vector<float> features)> record;
+  // Loads the version the model URI names now and swaps it in when it differs (or always with
+  // `force`); the answer says from which version to which.
+  std::function<StatusOr<json>(bool force)> reload;
+};
+
+void send_json(httplib::Response& res, int status, const json& body);
+// {"error": {"status", "code", "message", "request_id"}}.
+void send_error(httplib::Response& res, int status, const std::string& message);
+// A Status from the service: NotFound 404, InvalidArgument 422, ParseError 400,
+// FailedPrecondition 503; anything else 500 said without details.
+void send_status(httplib::Response& res, const Status& status);
+
+// The request body as JSON: a ParseError naming the position when it is not JSON.
+StatusOr<json> parse_json_body(const httplib::Request& req);
+// Malformed paths and queries are ParseErrors (400); a body that parses but is wrong is an
+// InvalidArgument (422).
+// A path segment that must be a client id (SK_ID_CURR).
+StatusOr<int64_t> parse_client_id(const std::string& text, const std::string& what);
+// A query parameter that must be a whole number in [low, high]; `fallback` when absent.
+StatusOr<int64_t> query_int(const httplib::Request& req, const char* name, int64_t fallback, int64_t low, int64_t high);
+// A query parameter that must be true/false/1/0; false when absent.
+StatusOr<bool> query_bool(const httplib::Request& req, const char* name);
+
+// The JSON of a score and of the model fields every answer carries.
+json model_ref_json(const ServedModel& model);
+json score_json(const Score& score, const ServedModel& model);
+
+void install_scoring_routes(ApiContext& context);
+void install_client_routes(ApiContext& context);
+void install_admin_routes(ApiContext& context);
+
+}  // namespace credo::serve::api
