@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "credo/base/json_writer.h"
 #include "credo/base/status.h"
 #include "credo/serve/api_server.h"
 #include "credo/serve/prediction_log.h"
@@ -72,9 +73,13 @@ StatusOr<int64_t> query_int(const httplib::Request& req, const char* name, int64
 // A query parameter that must be true/false/1/0; false when absent.
 StatusOr<bool> query_bool(const httplib::Request& req, const char* name);
 
-// The JSON of a score and of the model fields every answer carries.
+// A JSON text already written (by a JsonWriter: the hot answers are not built as trees).
+void send_json_text(httplib::Response& res, int status, std::string body);
+// The model fields every answer carries: {name, version, alias}.
 json model_ref_json(const ServedModel& model);
-json score_json(const Score& score, const ServedModel& model);
+// The members of a score answer (client_id, probability, decision, threshold,
+// distance_to_threshold, risk_band, model, request_id), into the object being written.
+void write_score_fields(JsonWriter& out, const Score& score, const ServedModel& model);
 
 void install_scoring_routes(ApiContext& context);
 void install_client_routes(ApiContext& context);

@@ -64,16 +64,33 @@ StatusOr<PostedInputs> inputs_of_body(const ScoringService& service, const Serve
   return posted;
 }
 
-json with_changes(json answer, const PostedInputs& posted) {
-  if (posted.changed) answer["changed_fields"] = *posted.changed;
-  return answer;
+// A score answer as one JSON object, with the what-if's changes when there are some.
+void write_score(JsonWriter& out, const Score& score, const ServedModel& model, const PostedInputs* posted) {
+  out.begin_object();
+  write_score_fields(out, score, model);
+  if (posted && posted->changed) out.key("changed_fields").raw(posted->changed->dump());
+  out.end_object();
 }
 
-json explained_json(const ScoringService::Explained& explained, const ServedModel& model, bool all) {
-  json answer = score_json(explained.score, model);
-  json reasons = explanation_json(explained.explanation, model.features(), explained.contributions, all);
-  for (auto& [key, value] : reasons.items()) answer[key] = value;
-  return answer;
+std::string score_answer(const Score& score, const ServedModel& model, const PostedInputs* posted = nullptr) {
+  std::string body;
+  body.reserve(384);
+  JsonWriter out(body);
+  write_score(out, score, model, posted);
+  return body;
+}
+
+std::string explained_answer(const ScoringService::Explained& explained, const ServedModel& model, bool all,
+                             const PostedInputs* posted) {
+  std::string body;
+  body.reserve(all ? 32768 : 4096);
+  JsonWriter out(body);
+  out.begin_object();
+  write_score_fields(out, explained.score, model);
+  write_explanation_fields(out, explained.explanation, model.features(), explained.contributions, all);
+  if (posted && posted->changed) out.key("changed_fields").raw(posted->changed->dump());
+  out.end_object();
+  return body;
 }
 
 }  // namespace
@@ -88,7 +105,7 @@ void install_scoring_routes(ApiContext& context) {
     StatusOr<Score> score = service.score_client(*model, *id);
     if (!score.ok()) return send_status(res, score.status());
     if (!context.record(*model, *score, "client", {})) return send_error(res, 503, "the service is stopping");
-    send_json(res, 200, score_json(*score, *model));
+    send_json_text(res, 200, score_answer(*score, *model));
   });
 
   context.route("POST", "/api/v1/score", [&](const httplib::Request& req, httplib::Response& res) {
@@ -101,7 +118,7 @@ void install_scoring_routes(ApiContext& context) {
     if (!score.ok()) return send_status(res, score.status());
     std::vector<float> logged = posted->kind == std::string("client") ? std::vector<float>() : posted->inputs;
     if (!context.record(*model, *score, posted->kind, std::move(logged))) return send_error(res, 503, "the service is stopping");
-    send_json(res, 200, with_changes(score_json(*score, *model), *posted));
+    send_json_text(res, 200, score_answer(*score, *model, &*posted));
   });
 
   context.route("POST", "/api/v1/score/batch", [&](const httplib::Request& req, httplib::Response& res) {
@@ -124,15 +141,18 @@ void install_scoring_routes(ApiContext& context) {
       if (!one.ok()) return send_status(res, one.status());
       posted.push_back(std::move(*one));
     }
-    json results = json::array();
+    std::string answer;
+    JsonWriter out(answer);
+    out.begin_object().key("results").begin_array();
     for (PostedInputs& p : posted) {
       StatusOr<Score> score = service.score_inputs(*model, p.inputs.data(), p.client_id);
       if (!score.ok()) return send_status(res, score.status());
       std::vector<float> logged = p.kind == std::string("client") ? std::vector<float>() : std::move(p.inputs);
       if (!context.record(*model, *score, p.kind, std::move(logged))) return send_error(res, 503, "the service is stopping");
-      results.push_back(with_changes(score_json(*score, *model), p));
+      write_score(out, *score, *model, &p);
     }
-    send_json(res, 200, {{"results", std::move(results)}, {"request_id", current_request().request_id}});
+    out.end_array().field("request_id", current_request().request_id).end_object();
+    send_json_text(res, 200, std::move(answer));
   });
 
   context.route("GET", "/api/v1/clients/{id}/explanation", [&](const httplib::Request& req, httplib::Response& res) {
@@ -145,7 +165,7 @@ void install_scoring_routes(ApiContext& context) {
     std::shared_ptr<const ServedModel> model = service.current();
     StatusOr<ScoringService::Explained> explained = service.explain_client(*model, *id, static_cast<size_t>(*top));
     if (!explained.ok()) return send_status(res, explained.status());
-    send_json(res, 200, explained_json(*explained, *model, *all));
+    send_json_text(res, 200, explained_answer(*explained, *model, *all, nullptr));
   });
 
   context.route("POST", "/api/v1/explanation", [&](const httplib::Request& req, httplib::Response& res) {
@@ -163,7 +183,7 @@ void install_scoring_routes(ApiContext& context) {
             ? service.explain_client(*model, posted->client_id, static_cast<size_t>(*top))
             : service.explain_inputs(*model, std::move(posted->inputs), posted->client_id, static_cast<size_t>(*top));
     if (!explained.ok()) return send_status(res, explained.status());
-    send_json(res, 200, with_changes(explained_json(*explained, *model, *all), *posted));
+    send_json_text(res, 200, explained_answer(*explained, *model, *all, &*posted));
   });
 
   // MLflow's scoring protocol: the model's inputs by name, probabilities back; errors in MLflow's shape.

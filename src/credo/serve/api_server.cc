@@ -37,6 +37,12 @@ void send_json(httplib::Response& res, int status, const json& body) {
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
+void send_json_text(httplib::Response& res, int status, std::string body) {
+  res.status = status;
+  res.body = std::move(body);
+  res.set_header("Content-Type", "application/json");
+}
+
 void send_error(httplib::Response& res, int status, const std::string& message) {
   send_json(res, status,
             {{"error",
@@ -98,16 +104,22 @@ json model_ref_json(const ServedModel& model) {
   return {{"name", model.name}, {"version", model.version}, {"alias", model.alias}};
 }
 
-json score_json(const Score& score, const ServedModel& model) {
-  json out = {{"probability", score.probability},
-              {"decision", score.refused ? "REFUSED" : "ACCEPTED"},
-              {"threshold", score.threshold},
-              {"distance_to_threshold", score.probability - score.threshold},
-              {"risk_band", score.risk_band},
-              {"model", model_ref_json(model)},
-              {"request_id", current_request().request_id}};
-  out["client_id"] = score.client_id ? json(score.client_id) : json(nullptr);
-  return out;
+void write_score_fields(JsonWriter& out, const Score& score, const ServedModel& model) {
+  out.key("client_id");
+  if (score.client_id) out.integer(score.client_id);
+  else out.null();
+  out.field("probability", score.probability)
+      .field("decision", score.refused ? "REFUSED" : "ACCEPTED")
+      .field("threshold", score.threshold)
+      .field("distance_to_threshold", score.probability - score.threshold)
+      .field("risk_band", score.risk_band)
+      .key("model")
+      .begin_object()
+      .field("name", model.name)
+      .field("version", model.version)
+      .field("alias", model.alias)
+      .end_object()
+      .field("request_id", current_request().request_id);
 }
 
 }  // namespace api
@@ -116,6 +128,8 @@ using api::current_request;
 using api::json;
 using api::send_error;
 using api::send_json;
+
+constexpr uint64_t kRequestIdEpochMs = 1577836800000;  // 2020-01-01T00:00:00Z
 
 struct ApiServer::Impl {
   ScoringService& service;
@@ -131,8 +145,15 @@ struct ApiServer::Impl {
 
   Impl(ScoringService& s, store::Store& st, ServerOptions o, PredictionLog* l)
       : service(s), store(st), options(std::move(o)), log(l) {
-    id_seed = mix64(std::random_device{}() ^ static_cast<uint64_t>(
-                                              std::chrono::system_clock::now().time_since_epoch().count()));
+    // Request ids increase: the start time in milliseconds since 2020 (41 bits: until 2089) above
+    // 22 random bits, plus a counter. The prediction log appends them to an index in order
+    // (random ids cost a random B-tree insert each), and a restarted server's ids sort after the
+    // previous one's.
+    uint64_t start_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count()) -
+                        kRequestIdEpochMs;
+    id_seed = (start_ms << 22) | (mix64(std::random_device{}() ^ start_ms) & ((uint64_t{1} << 22) - 1));
     std::vector<RouteLabel> routes = route_labels();
     PredictionLogReaders readers;
     if (log) {
@@ -152,7 +173,7 @@ struct ApiServer::Impl {
   std::string new_request_id() {
     char buf[17];
     std::snprintf(buf, sizeof buf, "%016llx",
-                  static_cast<unsigned long long>(mix64(id_seed + next_request.fetch_add(1))));
+                  static_cast<unsigned long long>(id_seed + next_request.fetch_add(1)));
     return buf;
   }
 
@@ -285,6 +306,8 @@ struct ApiServer::Impl {
                   {"request_id", current_request().request_id}};
     };
 
+    // cpp-httplib tries each route's regex in the order they were added: the busiest first.
+    api::install_scoring_routes(*context);
     add_route("GET", "/health", [](const httplib::Request&, httplib::Response& res) { send_json(res, 200, {{"status", "ok"}}); });
     add_route("GET", "/ready", [this](const httplib::Request&, httplib::Response& res) {
       std::shared_ptr<const ServedModel> model = service.current();
@@ -305,7 +328,6 @@ struct ApiServer::Impl {
       res.status = 200;
       res.set_content(docs_page(server_url()), "text/html; charset=utf-8");
     });
-    api::install_scoring_routes(*context);
     api::install_client_routes(*context);
     api::install_admin_routes(*context);
   }

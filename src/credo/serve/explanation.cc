@@ -23,11 +23,6 @@ bool is_indicator(const FeatureInfo& f) {
   return f.aggregation == "binary" || f.aggregation.rfind("onehot:", 0) == 0;
 }
 
-nlohmann::json value_json(float value) {
-  if (std::isnan(value)) return nullptr;
-  return static_cast<double>(value);
-}
-
 }  // namespace
 
 Explanation explain(std::span<const double> contributions, const float* inputs, double margin, size_t top) {
@@ -84,34 +79,32 @@ std::string reason_sentence(const FeatureInfo& feature, const Reason& reason) {
          " the estimated risk of default " + amount + ".";
 }
 
-nlohmann::json explanation_json(const Explanation& e, std::span<const FeatureInfo> features,
-                                std::span<const double> contributions, bool all) {
-  auto reasons = [&](const std::vector<Reason>& list) {
-    nlohmann::json out = nlohmann::json::array();
+void write_explanation_fields(JsonWriter& out, const Explanation& e, std::span<const FeatureInfo> features,
+                              std::span<const double> contributions, bool all) {
+  auto reasons = [&](std::string_view name, const std::vector<Reason>& list) {
+    out.key(name).begin_array();
     for (const Reason& r : list) {
       const FeatureInfo& f = features[r.feature];
-      out.push_back({{"feature", f.name},
-                     {"description", f.description},
-                     {"value", value_json(r.value)},
-                     {"value_in_words", value_in_words(f, r.value)},
-                     {"contribution_log_odds", r.log_odds},
-                     {"contribution_probability", r.probability},
-                     {"sentence", reason_sentence(f, r)}});
+      out.begin_object().field("feature", f.name).field("description", f.description).key("value");
+      if (std::isnan(r.value)) out.null();
+      else out.number(r.value);
+      out.field("value_in_words", value_in_words(f, r.value))
+          .field("contribution_log_odds", r.log_odds)
+          .field("contribution_probability", r.probability)
+          .field("sentence", reason_sentence(f, r))
+          .end_object();
     }
-    return out;
+    out.end_array();
   };
-  nlohmann::json out = {
-      {"base_value", {{"log_odds", e.base_log_odds}, {"probability", e.base_probability}}},
-      {"log_odds", e.log_odds},
-      {"reasons_toward_refusal", reasons(e.toward_refusal)},
-      {"reasons_toward_acceptance", reasons(e.toward_acceptance)},
-  };
+  out.key("base_value").begin_object().field("log_odds", e.base_log_odds).field("probability", e.base_probability).end_object();
+  out.field("log_odds", e.log_odds);
+  reasons("reasons_toward_refusal", e.toward_refusal);
+  reasons("reasons_toward_acceptance", e.toward_acceptance);
   if (all) {
-    nlohmann::json each = nlohmann::json::object();
-    for (size_t i = 0; i < features.size(); ++i) each[features[i].name] = contributions[i];
-    out["contributions"] = std::move(each);
+    out.key("contributions").begin_object();
+    for (size_t i = 0; i < features.size(); ++i) out.field(features[i].name, contributions[i]);
+    out.end_object();
   }
-  return out;
 }
 
 }  // namespace credo::serve

@@ -15,8 +15,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "credo/base/json_writer.h"
 #include "credo/features/feature_matrix.h"
 
 namespace credo::serve {
@@ -48,8 +47,9 @@ std::string value_in_words(const FeatureInfo& feature, float value);
 // 4.2 points."
 std::string reason_sentence(const FeatureInfo& feature, const Reason& reason);
 
-// The reasons and figures as the API answers them (`all` adds every feature's contribution).
-nlohmann::json explanation_json(const Explanation& explanation, std::span<const FeatureInfo> features,
-                                std::span<const double> contributions, bool all);
+// The reasons and figures as members of the API's answer object: base_value, log_odds,
+// reasons_toward_refusal, reasons_toward_acceptance, and with `all` every feature's contribution.
+void write_explanation_fields(JsonWriter& out, const Explanation& explanation, std::span<const FeatureInfo> features,
+                              std::span<const double> contributions, bool all);
 
 }  // namespace credo::serve

@@ -192,6 +192,41 @@ TEST(StoreMigrationTest, AStoreOfTheFirstSchemaIsMigratedWithItsData) {
   EXPECT_TRUE((*store)->create_registered_model("credit-default", "").ok());
 }
 
+TEST(StoreMigrationTest, TheVersion4PredictionLogIsKeptWhenItBecomesAppendOnly) {
+  TempDir dir("store_migrate_predictions");
+  fs::path store_dir = dir / "store";
+  fs::create_directories(store_dir);
+  {
+    auto db = sql::Database::open((store_dir / "store.db").string(), true).value();
+    ASSERT_TRUE(migrate(db, 4).ok());
+    // Two events as schema 4 kept them (a WITHOUT ROWID table keyed by request id).
+    ASSERT_TRUE(db.exec("INSERT INTO predictions VALUES ('bbbb', 20, 'credit-default', 1, 'client', 7, 0.25, "
+                        "'ACCEPTED', 0.4, 90, NULL);"
+                        "INSERT INTO predictions VALUES ('aaaa', 10, 'credit-default', 1, 'application', NULL, 0.75, "
+                        "'REFUSED', 0.4, 120, x'0000803f');")
+                    .ok());
+  }
+  auto store = open_store(store_dir);
+  ASSERT_TRUE(store.ok()) << store.status().to_string();
+  auto events = (*store)->list_predictions(0, 0, 0).value();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].request_id, "aaaa");  // by time
+  EXPECT_EQ(events[0].features, std::vector<float>{1.0f});
+  EXPECT_FALSE(events[0].client_id.has_value());
+  EXPECT_EQ(events[1].client_id, 7);
+  EXPECT_EQ(events[1].latency_us, 90);
+  // New events append after them; a request id logged twice is refused, not silently doubled.
+  store::PredictionEvent e;
+  e.request_id = "cccc";
+  e.time_ms = 30;
+  e.model_name = "credit-default";
+  e.kind = "client";
+  ASSERT_TRUE((*store)->log_predictions({e}).ok());
+  EXPECT_EQ((*store)->list_predictions(0, 0, 0).value().size(), 3u);
+  e.time_ms = 40;
+  EXPECT_FALSE((*store)->log_predictions({e}).ok());
+}
+
 TEST(StoreMigrationTest, ANewerOrForeignDatabaseIsRefused) {
   TempDir dir("store_refuse");
   fs::path newer = dir / "newer";
