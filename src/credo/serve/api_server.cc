@@ -271,6 +271,8 @@ struct ApiServer::Impl {
       if (!res.body.empty()) return;  // a handler's own error body
       if (res.status == 404) send_error(res, 404, "no endpoint " + cut_text(req.path, 80) + " (see /openapi.json)");
       else if (res.status == 413) send_error(res, 413, "the request body is too large");
+      else if (res.status == 400 && req.method == "POST")
+        send_error(res, 400, "the request could not be read: a POST needs a body with its Content-Length (0 for none)");
       else send_error(res, res.status, "the request could not be served");
     });
     http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {

@@ -181,6 +181,17 @@ TEST_F(ApiTest, ABatchIsScoredWholeOrRefusedNamingTheBadApplication) {
   EXPECT_EQ(batch["results"][0]["probability"], one["probability"]);
   EXPECT_EQ(batch["results"][1]["changed_fields"][0]["field"], "AMT_CREDIT");
 
+  // Every item of the batch is in the prediction log, under the batch's request id.
+  std::string batch_id = batch["request_id"];
+  size_t logged = 0;
+  for (int i = 0; i < 500 && logged < 3; ++i) {
+    logged = 0;
+    for (const auto& e : api().store().list_predictions(0, 0, 0).value()) logged += e.request_id == batch_id;
+    if (logged < 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(logged, 3u);
+  EXPECT_EQ(api().log().failed(), 0u);
+
   auto [bad_status, bad] = post("/api/v1/score/batch",
                                 {{"applications", {{{"client_id", a}}, {{"application", {{"AMT_CREDIT", "lots"}}}}}}});
   EXPECT_EQ(bad_status, 422);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 #include <thread>
 
@@ -64,7 +65,9 @@ TEST(PredictionLogTest, ARefusedBatchIsCountedNotRetried) {
   auto store = store::open_store(dir / "store").value();
   PredictionLog log(*store, {.capacity = 100, .batch_size = 10, .flush_interval_ms = 5});
   ASSERT_TRUE(log.record(logged_event(0, 1)).ok());
-  ASSERT_TRUE(log.record(logged_event(0, 1)).ok());  // the same request id twice: the store refuses the batch
+  store::PredictionEvent broken = logged_event(0, 2);
+  broken.probability = std::nan("");  // stored as NULL: the table refuses the batch
+  ASSERT_TRUE(log.record(std::move(broken)).ok());
   log.close();
   EXPECT_EQ(log.written() + log.failed(), 2u);
   EXPECT_GE(log.failed(), 1u);

@@ -215,16 +215,18 @@ TEST(StoreMigrationTest, TheVersion4PredictionLogIsKeptWhenItBecomesAppendOnly) 
   EXPECT_FALSE(events[0].client_id.has_value());
   EXPECT_EQ(events[1].client_id, 7);
   EXPECT_EQ(events[1].latency_us, 90);
-  // New events append after them; a request id logged twice is refused, not silently doubled.
+  // New events append after them; one request may log several (a batch), kept in their order.
   store::PredictionEvent e;
   e.request_id = "cccc";
   e.time_ms = 30;
   e.model_name = "credit-default";
-  e.kind = "client";
-  ASSERT_TRUE((*store)->log_predictions({e}).ok());
-  EXPECT_EQ((*store)->list_predictions(0, 0, 0).value().size(), 3u);
-  e.time_ms = 40;
-  EXPECT_FALSE((*store)->log_predictions({e}).ok());
+  e.kind = "batch";
+  std::vector<store::PredictionEvent> batch(3, e);
+  for (int i = 0; i < 3; ++i) batch[i].probability = 0.1 * i;
+  ASSERT_TRUE((*store)->log_predictions(batch).ok());
+  events = (*store)->list_predictions(0, 0, 0).value();
+  ASSERT_EQ(events.size(), 5u);
+  for (int i = 0; i < 3; ++i) EXPECT_DOUBLE_EQ(events[2 + i].probability, 0.1 * i);
 }
 
 TEST(StoreMigrationTest, ANewerOrForeignDatabaseIsRefused) {

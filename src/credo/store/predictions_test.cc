@@ -58,10 +58,13 @@ TEST(PredictionStoreTest, EventsRoundTripInTimeOrderAndWindow) {
   EXPECT_EQ((*window)[0].request_id, "b");
   EXPECT_EQ(store->list_predictions(0, 0, 2)->size(), 2u);
 
-  // A batch repeating a request id is refused whole: nothing of it is written.
-  auto again = store->log_predictions({prediction_event("d", 4000, 1, {}), prediction_event("a", 5000, 2, {})});
+  // A batch with an event the table refuses (no probability: SQLite stores NaN as NULL) is
+  // refused whole: nothing of it is written.
+  PredictionEvent broken = prediction_event("e", 5000, 2, {});
+  broken.probability = std::nan("");
+  auto again = store->log_predictions({prediction_event("d", 4000, 1, {}), broken});
   EXPECT_FALSE(again.ok());
-  EXPECT_NE(again.message().find("prediction a"), std::string::npos) << again.message();
+  EXPECT_NE(again.message().find("prediction e"), std::string::npos) << again.message();
   EXPECT_EQ(store->list_predictions(0, 0, 0)->size(), 3u);
 }
 

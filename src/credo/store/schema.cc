@@ -154,11 +154,13 @@ CREATE TABLE outcomes (
 // v5: the prediction log as an append-only rowid table. As a WITHOUT ROWID table keyed by random
 // request ids, every event (up to 3 KB with a posted application's inputs) went to a random place
 // in the B-tree: the writer managed ~14,000 events/s and the scoring service waited on it. Rows
-// now append; the request ids (increasing within a server, see api_server.cc) stay unique.
+// now append, and so do their request ids (increasing within a server, see api_server.cc) in
+// their index. A request may log several events (a batch, /invocations with many rows), so a
+// request id is not unique.
 constexpr const char* kAppendOnlyPredictions = R"sql(
 CREATE TABLE predictions_v5 (
   id INTEGER PRIMARY KEY,
-  request_id TEXT NOT NULL UNIQUE,
+  request_id TEXT NOT NULL,
   time INTEGER NOT NULL,
   model_name TEXT NOT NULL,
   model_version INTEGER NOT NULL,
@@ -176,6 +178,7 @@ INSERT INTO predictions_v5 (request_id, time, model_name, model_version, kind, c
 DROP TABLE predictions;
 ALTER TABLE predictions_v5 RENAME TO predictions;
 CREATE INDEX predictions_by_time ON predictions(time);
+CREATE INDEX predictions_by_request ON predictions(request_id);
 )sql";
 
 const std::vector<const char*>& migrations() {

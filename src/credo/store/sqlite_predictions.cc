@@ -38,7 +38,7 @@ StatusOr<std::vector<PredictionEvent>> SqliteStore::list_predictions(int64_t sin
   CREDO_ASSIGN_OR_RETURN(sql::Statement select,
                          db_.prepare("SELECT request_id, time, model_name, model_version, kind, client_id, "
                                      "probability, decision, threshold, latency_us, features FROM predictions "
-                                     "WHERE time >= ? AND (? = 0 OR time < ?) ORDER BY time, request_id LIMIT ?"));
+                                     "WHERE time >= ? AND (? = 0 OR time < ?) ORDER BY time, id LIMIT ?"));
   select.bind(1, since_ms).bind(2, until_ms).bind(3, until_ms).bind(4, max_results > 0 ? max_results : int64_t{-1});
   std::vector<PredictionEvent> events;
   CREDO_RETURN_IF_ERROR(select.for_each_row([&] {
