@@ -59,6 +59,9 @@ TEST_F(ApiTest, ModelDescribesItsDecisionAndInputs) {
   EXPECT_EQ(m["inputs"][0]["name"], model()->features()[0].name);
   EXPECT_EQ(m["clients"], 3000);
   EXPECT_EQ(m["posted_applications"], true);
+  EXPECT_EQ(m["trained"].get<std::string>().size(), 19u);  // "2026-11-30 03:54:31"
+  // credo train computed the known clients' explanations when it registered the version.
+  EXPECT_TRUE(model()->contributions->from_cache());
 }
 
 TEST_F(ApiTest, ScoresAKnownClientAsTheBundleDoes) {

@@ -29,17 +29,6 @@ StatusOr<std::vector<int32_t>> columns_by_name(const std::vector<FeatureInfo>& w
   return columns;
 }
 
-// What the cached contributions must have been computed from: the model and the feature file.
-std::string contributions_cache_key(const ServedModel& model) {
-  std::error_code ec;
-  std::filesystem::path features = std::filesystem::absolute(model.clients->path(), ec);
-  auto size = std::filesystem::file_size(features, ec);
-  auto mtime = std::filesystem::last_write_time(features, ec).time_since_epoch().count();
-  return model.uri + "|" + model.name + "|" + std::to_string(model.version) + "|" + model.run_id + "|" +
-         model.bundle.info.created_utc + "|" + features.string() + "|" + std::to_string(size) + "|" +
-         std::to_string(mtime);
-}
-
 }  // namespace
 
 std::string risk_band(double probability, double threshold) {
@@ -106,22 +95,21 @@ StatusOr<std::shared_ptr<const ServedModel>> ScoringService::load(store::Store& 
   }
   for (const FeatureInfo& f : model->features()) model->from_application.push_back(f.table == "application");
 
-  // Every known client's contributions: computed once per version and feature file, then cached.
-  ContributionSource source;
+  // Every known client's contributions: computed once per version and feature file (by credo
+  // train when it registered the version), then read from the store.
+  train::ContributionSource source;
   source.scorer = model->scorer.get();
-  source.clients = model->clients.get();
+  source.clients = &model->clients->matrix();
   source.client_column = model->client_column;
-  std::vector<double> importance = model->bundle.model->native_importance(n);
-  source.used.resize(n);
-  for (size_t i = 0; i < n; ++i) source.used[i] = i < importance.size() && importance[i] != 0;
+  source.used = train::contributing_features(*model->bundle.model, n);
   for (const FeatureInfo& f : model->features()) source.feature_names.push_back(f.name);
-  source.cache_key = contributions_cache_key(*model);
+  source.cache_key = train::contributions_cache_key(model->name, model->version, model->run_id, model->clients->path());
   std::filesystem::path cache;
   if (options_.cache_contributions && model->version > 0)
-    cache = store.root() / "serving" / model->name / ("v" + std::to_string(model->version)) / "contributions.cfm";
-  CREDO_ASSIGN_OR_RETURN(ClientContributions contributions,
-                         ClientContributions::load_or_compute(source, cache, options_.threads, options_.progress));
-  model->contributions = std::make_shared<const ClientContributions>(std::move(contributions));
+    cache = train::contributions_cache_file(store.root(), model->name, model->version);
+  CREDO_ASSIGN_OR_RETURN(train::ClientContributions contributions,
+                         train::ClientContributions::load_or_compute(source, cache, options_.threads, options_.progress));
+  model->contributions = std::make_shared<const train::ClientContributions>(std::move(contributions));
 
   // The raw applications: for describing clients, the population and what-ifs.
   std::string data = options_.data_path;

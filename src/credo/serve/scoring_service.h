@@ -17,11 +17,11 @@
 #include "credo/base/status.h"
 #include "credo/features/client_store.h"
 #include "credo/features/pipeline.h"
-#include "credo/serve/client_contributions.h"
 #include "credo/serve/client_profiles.h"
 #include "credo/serve/explanation.h"
 #include "credo/serve/population.h"
 #include "credo/store/store.h"
+#include "credo/train/client_contributions.h"
 #include "credo/train/model_bundle.h"
 #include "credo/train/row_scorer.h"
 
@@ -38,7 +38,7 @@ struct ServedModel {
   std::shared_ptr<const ClientStore> clients;
   std::vector<int32_t> client_column;  // bundle feature i -> column of clients->matrix()
   bool client_columns_in_order = false;  // client_column[i] == i: a client's row is the input as is
-  std::shared_ptr<const ClientContributions> contributions;  // of every known client
+  std::shared_ptr<const train::ClientContributions> contributions;  // of every known client
   // The fitted feature code of the model's training data, for posted applications (null when
   // the features were not built by credo's pipeline).
   std::shared_ptr<const FeaturePipeline> pipeline;
@@ -74,7 +74,7 @@ struct ServiceOptions {
   size_t similarity_features = 8;  // the most important numeric inputs the nearest clients are found by
   int threads = 0;            // for computing the known clients' contributions (0 = all cores)
   FILE* progress = stderr;    // progress of that computation; nullptr = quiet
-  bool cache_contributions = true;  // keep them in the store (serving/<model>/v<version>/)
+  bool cache_contributions = true;  // read and keep them in the store (train/client_contributions.h)
 };
 
 class ScoringService {

@@ -73,7 +73,10 @@ Status save_bundle(const fs::path& dir, const ScoringModel& model, const BundleI
                                                          {"imbalance", info.imbalance},
                                                          {"model", saved},
                                                          {"bundle_format", kBundleFormatVersion}}));
-  return write_json(dir / "data.json", {{"fingerprint", info.data_fingerprint}, {"training_rows", info.training_rows}});
+  return write_json(dir / "data.json", {{"fingerprint", info.data_fingerprint},
+                                        {"training_rows", info.training_rows},
+                                        {"run_id", info.run_id},
+                                        {"created_utc", info.created_utc}});
 }
 
 StatusOr<Bundle> load_bundle(const fs::path& dir, int threads) {
@@ -101,6 +104,8 @@ StatusOr<Bundle> load_bundle(const fs::path& dir, int threads) {
     info.cost = {c.at("false_negative"), c.at("false_positive"), c.at("true_positive"), c.at("true_negative")};
     info.data_fingerprint = data.value("fingerprint", "");
     info.training_rows = data.value("training_rows", size_t{0});
+    info.run_id = data.value("run_id", "");  // bundles of before 2026-11-30 kept them in MLmodel only
+    info.created_utc = data.value("created_utc", "");
     CREDO_ASSIGN_OR_RETURN(const Algorithm* algorithm, find_algorithm(info.algorithm));
     CREDO_ASSIGN_OR_RETURN(bundle.model, algorithm->load(dir / "model", params.at("model"), threads));
   } catch (const nlohmann::json::exception& e) {

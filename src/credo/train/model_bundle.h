@@ -6,7 +6,7 @@
 //                    pipeline (so the server computes a new applicant's features the same way)
 //   decision.json    the threshold, the cost matrix, and the rule (refuse when p >= threshold)
 //   metrics.json     cross-validated and hold-out metrics; params.json the hyper-parameters
-//   data.json        the fingerprint and size of the training data
+//   data.json        the fingerprint and size of the training data, the run and the time it was made
 //   model/           the algorithm's own files (booster, coefficients and preprocessing...)
 #pragma once
 

@@ -16,6 +16,7 @@
 #include "credo/base/temp_dir.h"
 #include "credo/base/text_table.h"
 #include "credo/store/active_run.h"
+#include "credo/train/client_contributions.h"
 #include "credo/train/model_bundle.h"
 #include "credo/train/search.h"
 #include "credo/train/training_report.h"
@@ -307,6 +308,24 @@ StatusOr<TrainResult> train_models(const TrainConfig& config, store::Store& stor
                                             format(result.holdout.cost)));
   result.model_uri = "models:/" + config.model_name + "/" + std::to_string(version.version);
   result.run_id = parent->id();
+  // Every known client's explanation, computed now that the version is registered and kept in the
+  // store, so the scoring service answers explanations of known clients with a lookup.
+  {
+    CREDO_ASSIGN_OR_RETURN(std::unique_ptr<RowScorer> scorer, model->row_scorer(matrix.num_features()));
+    std::vector<int32_t> identity(matrix.num_features());
+    for (size_t i = 0; i < identity.size(); ++i) identity[i] = static_cast<int32_t>(i);
+    ContributionSource source;
+    source.scorer = scorer.get();
+    source.clients = &matrix;
+    source.client_column = identity;
+    source.used = contributing_features(*model, matrix.num_features());
+    for (const FeatureInfo& f : matrix.features()) source.feature_names.push_back(f.name);
+    source.cache_key = contributions_cache_key(config.model_name, version.version, parent->id(), config.features);
+    CREDO_RETURN_IF_ERROR(ClientContributions::load_or_compute(
+                              source, contributions_cache_file(store.root(), config.model_name, version.version),
+                              config.threads, progress)
+                              .status());
+  }
   // The reports last, so the page names the registered version.
   CREDO_RETURN_IF_ERROR(write_training_report(result, *model, matrix, train_part, test_rows, test_labels, test_scores,
                                               config, scratch / "reports"));

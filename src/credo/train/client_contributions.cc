@@ -1,5 +1,5 @@
 // Computing, caching and reading the known clients' contributions.
-#include "credo/serve/client_contributions.h"
+#include "credo/train/client_contributions.h"
 
 #include <cmath>
 #include <mutex>
@@ -7,7 +7,7 @@
 #include "credo/base/parallel.h"
 #include "credo/base/progress.h"
 
-namespace credo::serve {
+namespace credo::train {
 namespace {
 
 constexpr char kContributionsKind[] = "credo known clients' SHAP contributions";
@@ -15,11 +15,33 @@ constexpr size_t kRowsPerTask = 256;
 
 }  // namespace
 
+std::filesystem::path contributions_cache_file(const std::filesystem::path& store_root, const std::string& model_name,
+                                               int64_t version) {
+  return store_root / "serving" / model_name / ("v" + std::to_string(version)) / "contributions.cfm";
+}
+
+std::string contributions_cache_key(const std::string& model_name, int64_t version, const std::string& run_id,
+                                    const std::string& features_path) {
+  std::error_code ec;
+  std::filesystem::path features = std::filesystem::absolute(features_path, ec);
+  auto size = std::filesystem::file_size(features, ec);
+  auto mtime = std::filesystem::last_write_time(features, ec).time_since_epoch().count();
+  return model_name + "|" + std::to_string(version) + "|" + run_id + "|" + features.string() +
+         "|" + std::to_string(size) + "|" + std::to_string(mtime);
+}
+
+std::vector<uint8_t> contributing_features(const ScoringModel& model, size_t num_features) {
+  std::vector<double> importance = model.native_importance(num_features);
+  std::vector<uint8_t> used(num_features);
+  for (size_t i = 0; i < num_features; ++i) used[i] = i < importance.size() && importance[i] != 0;
+  return used;
+}
+
 StatusOr<ClientContributions> ClientContributions::load_or_compute(const ContributionSource& source,
                                                                    const std::filesystem::path& cache_file,
                                                                    int threads, FILE* progress) {
   const size_t num_features = source.feature_names.size();
-  const ClientStore& clients = *source.clients;
+  const FeatureMatrix& matrix = *source.clients;
   ClientContributions result;
   result.num_features_ = num_features;
   for (size_t f = 0; f < num_features; ++f)
@@ -30,7 +52,7 @@ StatusOr<ClientContributions> ClientContributions::load_or_compute(const Contrib
     StatusOr<FeatureMatrix> cached = read_feature_matrix(cache_file.string());
     if (cached.ok() && cached->metadata().value("kind", "") == kContributionsKind &&
         cached->metadata().value("cache_key", "") == source.cache_key &&
-        cached->num_rows() == clients.num_clients() && cached->num_features() == result.used_.size()) {
+        cached->num_rows() == matrix.num_rows() && cached->num_features() == result.used_.size()) {
       result.values_ = std::move(*cached);
       result.base_value_ = result.values_.metadata().value("base_value", 0.0);
       result.from_cache_ = true;
@@ -40,9 +62,8 @@ StatusOr<ClientContributions> ClientContributions::load_or_compute(const Contrib
   if (!result.from_cache_) {
     std::vector<FeatureInfo> columns;
     for (uint32_t f : result.used_) columns.push_back({.name = source.feature_names[f]});
-    const size_t rows = clients.num_clients(), used = result.used_.size();
+    const size_t rows = matrix.num_rows(), used = result.used_.size();
     FeatureMatrix values(std::move(columns), rows);
-    const FeatureMatrix& matrix = clients.matrix();
     for (size_t r = 0; r < rows; ++r) values.set_client(r, matrix.id(r), matrix.target(r), matrix.is_test(r));
     float* out = rows ? values.row(0) : nullptr;
 
@@ -106,4 +127,4 @@ void ClientContributions::contributions(size_t client_row, double* out) const {
   out[num_features_] = base_value_;
 }
 
-}  // namespace credo::serve
+}  // namespace credo::train

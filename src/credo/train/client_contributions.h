@@ -1,9 +1,10 @@
-// The SHAP contributions of every known client, computed once per model version and feature
-// file and kept beside the store, so an explanation of a known client is a lookup (the exact
-// TreeSHAP of one row costs ~0.25 ms; the service answers explanations at tens of thousands a
-// second). Only the model's used features are kept (those with a native importance: a feature no
-// tree splits on, or with a zero coefficient, contributes exactly zero), as float32 in a feature
-// file (feature_matrix.h), memory-mapped.
+// The SHAP contributions of every known client, computed once per registered version and feature
+// file (by credo train when it registers the version; by the scoring service if it finds none)
+// and kept in the store, so an explanation of a known client is a lookup (the exact TreeSHAP of
+// one row costs ~0.25 ms; the service answers explanations at tens of thousands a second). Only
+// the model's used features are kept (those with a native importance: a feature no tree splits
+// on, or with a zero coefficient, contributes exactly zero), as float32 in a feature file
+// (feature_matrix.h), memory-mapped.
 #pragma once
 
 #include <cstdint>
@@ -14,19 +15,30 @@
 #include <vector>
 
 #include "credo/base/status.h"
-#include "credo/features/client_store.h"
+#include "credo/features/feature_matrix.h"
+#include "credo/train/algorithm.h"
 #include "credo/train/row_scorer.h"
 
-namespace credo::serve {
+namespace credo::train {
 
 struct ContributionSource {
-  const train::RowScorer* scorer = nullptr;
-  const ClientStore* clients = nullptr;
-  std::span<const int32_t> client_column;  // model feature i -> column of clients->matrix()
+  const RowScorer* scorer = nullptr;
+  const FeatureMatrix* clients = nullptr;  // the known clients' features
+  std::span<const int32_t> client_column;  // model feature i -> column of *clients
   std::vector<uint8_t> used;               // model feature i contributes (native importance > 0)
   std::vector<std::string> feature_names;  // the model's features, in order
   std::string cache_key;                   // what the cached file must have been computed from
 };
+
+// Where a registered version's contributions are kept in the store at `store_root`.
+std::filesystem::path contributions_cache_file(const std::filesystem::path& store_root, const std::string& model_name,
+                                               int64_t version);
+// What they must have been computed from: the version (name, number and the run that trained
+// it), and the feature file (its absolute path, size and modification time).
+std::string contributions_cache_key(const std::string& model_name, int64_t version, const std::string& run_id,
+                                    const std::string& features_path);
+// The model's inputs that can contribute: those with a native importance.
+std::vector<uint8_t> contributing_features(const ScoringModel& model, size_t num_features);
 
 class ClientContributions {
  public:
@@ -56,4 +68,4 @@ class ClientContributions {
   bool from_cache_ = false;
 };
 
-}  // namespace credo::serve
+}  // namespace credo::train
