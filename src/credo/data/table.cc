@@ -62,7 +62,7 @@ size_t Column::memory_bytes() const {
 }
 
 const Column* Table::find(std::string_view name) const {
-  auto it = index_.find(std::string(name));
+  auto it = index_.find(name);
   return it == index_.end() ? nullptr : &columns_[it->second];
 }
 
@@ -75,17 +75,22 @@ StatusOr<const Column*> Table::get(std::string_view name) const {
   return c;
 }
 
+void Table::reserve(size_t columns) {
+  columns_.reserve(columns);
+  index_.reserve(columns);
+}
+
 Status Table::add_column(Column column) {
-  if (index_.count(column.name())) {
-    return Status::InvalidArgument("duplicate column '" + column.name() + "'" +
-                                   (source_.empty() ? std::string() : " in " + source_));
-  }
-  if (!columns_.empty() && column.size() != num_rows_) {
+  if (!columns_.empty() && column.size() != num_rows_ && !index_.count(column.name())) {
     return Status::InvalidArgument("column '" + column.name() + "' has " + std::to_string(column.size()) +
                                    " values, the table has " + std::to_string(num_rows_) + " rows");
   }
+  // One hash of the name, not two: a posted application's table is built column by column.
+  if (!index_.try_emplace(column.name(), columns_.size()).second) {
+    return Status::InvalidArgument("duplicate column '" + column.name() + "'" +
+                                   (source_.empty() ? std::string() : " in " + source_));
+  }
   num_rows_ = column.size();
-  index_.emplace(column.name(), columns_.size());
   columns_.push_back(std::move(column));
   return Status::Ok();
 }

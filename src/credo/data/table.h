@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -85,6 +86,8 @@ class Table {
   // The column called `name`, or NotFound naming the column and the table.
   StatusOr<const Column*> get(std::string_view name) const;
 
+  // Room for `columns` columns, for a table built column by column (no regrowth on the way).
+  void reserve(size_t columns);
   // Appends a column; fails on a duplicate name or a length different from the others.
   Status add_column(Column column);
   // Replaces the column of the same name, or appends it; fails on a length mismatch.
@@ -98,7 +101,13 @@ class Table {
 
  private:
   std::vector<Column> columns_;
-  std::unordered_map<std::string, size_t> index_;
+  // Looked up by string_view without building a std::string: find() runs per column per
+  // request online, and names longer than 15 characters cost an allocation each.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+  };
+  std::unordered_map<std::string, size_t, NameHash, std::equal_to<>> index_;
   size_t num_rows_ = 0;
   std::string source_;
 };

@@ -288,22 +288,13 @@ StatusOr<std::vector<double>> FeaturePipeline::compute_client_with(Table applica
   ClientTables tables(rows);
   FittedState& fitted = const_cast<FittedState&>(s.fitted);  // read only: fit = false
   features_internal::RunContext run{&fitted, false, training_fold, 1, &tables};
-  run.describe = false;
   const TablePlan& app_plan = s.tables[static_cast<size_t>(s.application)];
   CREDO_ASSIGN_OR_RETURN(const Column* id_column, application.get("SK_ID_CURR"));
   std::vector<int64_t> ids = {id_column->int64s()[0]};
   KeyIndex client_index(ids);
-  std::vector<int> targets = {-1};
   std::vector<double> vector;
   vector.reserve(features_.size());
-  auto take = [&](std::vector<FeatureColumn>& columns) {
-    for (auto& c : columns) vector.push_back(c.values[0]);
-  };
-  {
-    CREDO_ASSIGN_OR_RETURN(auto columns,
-                           features_internal::run_application(app_plan, std::move(application), targets, run));
-    take(columns);
-  }
+  CREDO_RETURN_IF_ERROR(features_internal::run_application_row(app_plan, std::move(application), run, vector));
   for (size_t i = 0; i < s.tables.size(); ++i) {
     const TablePlan& plan = s.tables[i];
     if (plan.is_application || plan.is_child) continue;

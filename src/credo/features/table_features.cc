@@ -375,25 +375,68 @@ Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, con
   return Status::Ok();
 }
 
-StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Table t, const std::vector<int>& targets,
-                                                     RunContext& ctx) {
+namespace {
+
+// Where run_application's features go. In batch, one column of n values per feature, with its
+// names and words. Online (one client), the values appended to one vector and nothing else:
+// ~260 one-value buffers, each in a FeatureColumn of six strings, were a third of a posted
+// application's feature time (bench/application_json_bench).
+class ApplicationOutputs {
+ public:
+  ApplicationOutputs(size_t rows, std::vector<double>* values) : rows_(rows), values_(values) {}
+
+  // Adds one feature: value_at(r) for each row; describe() gives its FeatureInfo (batch only).
+  template <typename Describe, typename ValueAt>
+  void add(Describe&& describe, ValueAt&& value_at) {
+    if (values_) {
+      for (size_t r = 0; r < rows_; ++r) values_->push_back(value_at(r));
+      return;
+    }
+    LargeVector<double> values(rows_);
+    for (size_t r = 0; r < rows_; ++r) values[r] = value_at(r);
+    columns_.push_back({describe(), std::move(values)});
+  }
+  // A numeric column passed through as it is (as_doubles' values: NaN = missing).
+  template <typename Describe>
+  void add_numbers(Describe&& describe, const Column& c) {
+    if (values_) {
+      for (size_t r = 0; r < rows_; ++r) values_->push_back(c.as_double(r));
+      return;
+    }
+    columns_.push_back({describe(), as_doubles(c)});
+  }
+  std::vector<FeatureColumn>& columns() { return columns_; }
+
+ private:
+  size_t rows_;
+  std::vector<double>* values_;  // online: the client's values; nullptr in batch
+  std::vector<FeatureColumn> columns_;
+};
+
+Status run_application_into(const TablePlan& plan, Table t, const std::vector<int>& targets, RunContext& ctx,
+                            ApplicationOutputs& out) {
   const TableStatement& st = plan.statement;
-  const bool describe = ctx.describe;
-  Words words = describe ? words_for(plan, HcTable::kApplicationTrain) : Words();
+  const size_t n = t.num_rows();
+  // Words only when there are names to write: their dictionary map costs more than one client.
+  Words words;
+  bool have_words = false;
+  auto words_once = [&]() -> Words& {
+    if (!have_words) words = words_for(plan, HcTable::kApplicationTrain), have_words = true;
+    return words;
+  };
   CREDO_RETURN_IF_ERROR(apply_missing_rules(st.missing, t));
   CREDO_RETURN_IF_ERROR(add_derived_columns(plan, t, ctx.threads));
-  const size_t n = t.num_rows();
-  std::vector<FeatureColumn> out;
   // Numbers pass through (ids and the target never do).
   for (const auto& c : t.columns()) {
     if (c.type() == ColumnType::kCategorical || c.name() == "SK_ID_CURR" || c.name() == "TARGET") continue;
-    if (!describe) {
-      out.push_back({{}, as_doubles(c)});
-      continue;
-    }
-    out.push_back({{c.name(), "application", "", "", c.name(), words.phrase(c.name())}, as_doubles(c)});
-    if (!out.back().info.description.empty())
-      out.back().info.description[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out.back().info.description[0])));
+    out.add_numbers(
+        [&] {
+          FeatureInfo info{c.name(), "application", "", "", c.name(), words_once().phrase(c.name())};
+          if (!info.description.empty())
+            info.description[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(info.description[0])));
+          return info;
+        },
+        c);
   }
   std::set<std::string> encoded;
   std::vector<std::string> binary, onehot, target;
@@ -417,33 +460,29 @@ StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Tabl
       return Status::InvalidArgument("encode binary " + name + ": the column has " + std::to_string(levels->size()) +
                                      " levels; use onehot");
     auto map = level_map(*c, *levels);
-    LargeVector<double> values(n);
-    for (size_t r = 0; r < n; ++r) values[r] = c->codes()[r] < 0 ? kNaN : map[static_cast<size_t>(c->codes()[r])];
-    if (!describe) {
-      out.push_back({{}, std::move(values)});
-      continue;
-    }
-    std::string meaning = levels->size() == 2 ? ": 1 if " + (*levels)[1] + ", 0 if " + (*levels)[0] : "";
-    out.push_back({{name, "application", "", "binary", name, words.of_column[name] + meaning}, std::move(values)});
+    out.add(
+        [&] {
+          std::string meaning = levels->size() == 2 ? ": 1 if " + (*levels)[1] + ", 0 if " + (*levels)[0] : "";
+          return FeatureInfo{name, "application", "", "binary", name, words_once().of_column[name] + meaning};
+        },
+        [&](size_t r) { return c->codes()[r] < 0 ? kNaN : map[static_cast<size_t>(c->codes()[r])]; });
   }
   for (const auto& name : onehot) {
     CREDO_ASSIGN_OR_RETURN(const Column* c, t.get(name));
     CREDO_ASSIGN_OR_RETURN(const auto* levels, levels_for(ctx, "application." + name, *c));
     auto map = level_map(*c, *levels);
     for (size_t j = 0; j < levels->size(); ++j) {
-      LargeVector<double> values(n);
-      for (size_t r = 0; r < n; ++r) {
-        int32_t code = c->codes()[r];
-        values[r] = code >= 0 && map[static_cast<size_t>(code)] == static_cast<int32_t>(j) ? 1.0 : 0.0;
-      }
-      if (!describe) {
-        out.push_back({{}, std::move(values)});
-        continue;
-      }
-      out.push_back({{join_name({name, name_part((*levels)[j])}), "application", "", "onehot:" + (*levels)[j], name,
-                      lower_first(words.of_column[name]) + " is " + (*levels)[j]},
-                     std::move(values)});
-      out.back().info.description[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out.back().info.description[0])));
+      out.add(
+          [&] {
+            FeatureInfo info{join_name({name, name_part((*levels)[j])}), "application", "", "onehot:" + (*levels)[j], name,
+                             lower_first(words_once().of_column[name]) + " is " + (*levels)[j]};
+            info.description[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(info.description[0])));
+            return info;
+          },
+          [&](size_t r) {
+            int32_t code = c->codes()[r];
+            return code >= 0 && map[static_cast<size_t>(code)] == static_cast<int32_t>(j) ? 1.0 : 0.0;
+          });
     }
   }
   CREDO_ASSIGN_OR_RETURN(const Column* id_column, t.get("SK_ID_CURR"));
@@ -494,25 +533,38 @@ StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Tabl
     if (found == ctx.fitted->target.end())
       return Status::FailedPrecondition("no fitted target encoding for " + name + " (rebuild the features)");
     const TargetEncoding& enc = found->second;
-    LargeVector<double> values(n);
-    for (size_t r = 0; r < n; ++r) {
-      int fold = ctx.fit ? (targets[r] >= 0 ? fold_of(id_column->int64s()[r], ctx.fitted->seed) : -1)
-                         : ctx.training_fold;
-      const auto& map = fold >= 0 ? enc.folds[static_cast<size_t>(fold)] : enc.full;
-      double prior = fold >= 0 ? enc.fold_prior[static_cast<size_t>(fold)] : enc.prior;
-      auto it = map.find(level_text(r));
-      values[r] = it == map.end() ? prior : it->second;
-    }
-    if (!describe) {
-      out.push_back({{}, std::move(values)});
-      continue;
-    }
-    out.push_back({{join_name({name, "TARGET_MEAN"}), "application", "", "target_mean", name,
-                    "Default rate of past clients with the same " + lower_first(words.of_column[name]) +
-                        " (out-of-fold, smoothed)"},
-                   std::move(values)});
+    out.add(
+        [&] {
+          return FeatureInfo{join_name({name, "TARGET_MEAN"}), "application", "", "target_mean", name,
+                             "Default rate of past clients with the same " + lower_first(words_once().of_column[name]) +
+                                 " (out-of-fold, smoothed)"};
+        },
+        [&](size_t r) {
+          int fold = ctx.fit ? (targets[r] >= 0 ? fold_of(id_column->int64s()[r], ctx.fitted->seed) : -1)
+                             : ctx.training_fold;
+          const auto& map = fold >= 0 ? enc.folds[static_cast<size_t>(fold)] : enc.full;
+          double prior = fold >= 0 ? enc.fold_prior[static_cast<size_t>(fold)] : enc.prior;
+          auto it = map.find(level_text(r));
+          return it == map.end() ? prior : it->second;
+        });
   }
-  return out;
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Table t, const std::vector<int>& targets,
+                                                     RunContext& ctx) {
+  ApplicationOutputs out(t.num_rows(), nullptr);
+  CREDO_RETURN_IF_ERROR(run_application_into(plan, std::move(t), targets, ctx, out));
+  return std::move(out.columns());
+}
+
+Status run_application_row(const TablePlan& plan, Table t, RunContext& ctx, std::vector<double>& values) {
+  if (t.num_rows() != 1) return Status::InvalidArgument("expected one application row, got " + std::to_string(t.num_rows()));
+  static const std::vector<int> kNoTarget = {-1};
+  ApplicationOutputs out(1, &values);
+  return run_application_into(plan, std::move(t), kNoTarget, ctx, out);
 }
 
 }  // namespace credo::features_internal

@@ -73,10 +73,6 @@ struct RunContext {
   // fresh memory costs a page fault and the kernel's zeroing per page, which was a quarter of
   // the build time when every one of the ~700 outputs was freshly mapped.
   std::vector<LargeVector<double>>* spare = nullptr;
-  // False online: run_application leaves the FeatureInfo of its outputs empty. Their names and
-  // words (hundreds of strings, and a map of the dictionary) cost more than the values of one
-  // client, and compute_client reads only the values.
-  bool describe = true;
 };
 
 // Receives features as soon as a batch of them is computed (in spec order), so that only a
@@ -91,6 +87,9 @@ StatusOr<std::vector<TablePlan>> plan_tables(const FeatureSpec& spec);
 // training client (used only to fit target encodings) and -1 otherwise.
 StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Table t, const std::vector<int>& targets,
                                                      RunContext& ctx);
+// The same features of one client's application row (online), appended to `values` in the same
+// order, with no names or columns: what compute_client reads.
+Status run_application_row(const TablePlan& plan, Table t, RunContext& ctx, std::vector<double>& values);
 
 // The features of table plans[index] per group of `groups` (ids of its key column), handed to
 // `sink` in spec order, a batch at a time.
