@@ -69,7 +69,7 @@ TEST(ApiReloadTest, AReloadUnderLoadFailsNoRequest) {
   std::atomic<int> failures{0}, answered{0}, went_back{0};
   std::vector<std::thread> callers;
   for (int t = 0; t < 4; ++t)
-    callers.emplace_back([&] {
+    callers.emplace_back([&, t] {  // t by value: the loop variable ends before the thread
       httplib::Client c = api.client();
       c.set_keep_alive(true);
       c.set_tcp_nodelay(true);  // else the body waits for the header's delayed ACK: 40 ms a request
