@@ -9,15 +9,14 @@
 //   APPLICATION_CSV: application rows to post (demo/data/application_test.csv)
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <ctime>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "bench_support.h"
 #include "credo/base/clock.h"
-#include "credo/base/memory.h"
 #include "credo/data/csv_reader.h"
 #include "credo/data/homecredit.h"
 #include "credo/features/feature_matrix.h"
@@ -29,14 +28,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using credo::seconds_since;
 
-template <typename T>
-T must(credo::StatusOr<T> value) {
-  if (!value.ok()) {
-    std::fprintf(stderr, "application_json_bench: %s\n", value.status().to_string().c_str());
-    std::exit(1);
-  }
-  return std::move(value).value();
-}
+constexpr credo::bench::ExitOnError must("application_json_bench");
 
 // CPU seconds of this thread: on a machine shared with other work, wall time measures the
 // neighbours as much as the code.
@@ -68,10 +60,8 @@ int main(int argc, char** argv) {
   }
   size_t max_rows = 2000;
   double seconds = 2;
-  for (int i = 3; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--rows")) max_rows = std::stoul(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--seconds")) seconds = std::stod(argv[i + 1]);
-  }
+  if (const char* rows = credo::bench::flag_value(argc, argv, 3, "--rows")) max_rows = std::stoul(rows);
+  if (const char* s = credo::bench::flag_value(argc, argv, 3, "--seconds")) seconds = std::stod(s);
   auto start = Clock::now();
   credo::FeatureMatrix matrix = must(credo::read_feature_matrix(argv[1]));
   credo::FeaturePipeline pipeline = must(credo::FeaturePipeline::from_metadata(matrix.metadata()));
@@ -119,6 +109,6 @@ int main(int argc, char** argv) {
               handed_over_us);
   std::printf("parse, rows, features %5.2f us per application: %.0f applications per second on one core\n", total_us,
               1e6 / total_us);
-  std::printf("peak memory        %.0f MB (checksum %g)\n", static_cast<double>(credo::peak_rss_bytes()) / 1e6, checksum);
+  std::printf("peak memory        %.0f MB (checksum %g)\n", credo::bench::peak_memory_mb(), checksum);
   return 0;
 }

@@ -53,6 +53,11 @@ struct FeatureInfo {
   bool operator==(const FeatureInfo&) const = default;
 };
 
+// Whether the feature is a 0/1 indicator: a binary encoding or one level of a one-hot encoding.
+inline bool is_indicator(const FeatureInfo& feature) {
+  return feature.aggregation == "binary" || feature.aggregation.rfind("onehot:", 0) == 0;
+}
+
 class FileMapping;  // a read-only memory map of a feature file (feature_matrix.cc)
 
 // One row per client (train and test), float32 values row-major, NaN = missing.

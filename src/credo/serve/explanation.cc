@@ -19,10 +19,6 @@ std::string format_number(double value) {
   return buf;
 }
 
-bool is_indicator(const FeatureInfo& f) {
-  return f.aggregation == "binary" || f.aggregation.rfind("onehot:", 0) == 0;
-}
-
 }  // namespace
 
 Explanation explain(std::span<const double> contributions, const float* inputs, double margin, size_t top) {

@@ -29,6 +29,19 @@ StatusOr<std::vector<int32_t>> columns_by_name(const std::vector<FeatureInfo>& w
   return columns;
 }
 
+// The row of a known client in the client store, or NotFound naming the id.
+StatusOr<size_t> known_client_row(const ServedModel& model, int64_t client_id) {
+  std::optional<size_t> row = model.clients->find(client_id);
+  if (!row) return Status::NotFound("client " + std::to_string(client_id) + " is not known");
+  return *row;
+}
+
+// The model's inputs of the client at `row`, in the model's order, into `out`.
+void gather_client_inputs(const ServedModel& model, size_t row, float* out) {
+  const float* values = model.clients->matrix().row(row);
+  for (size_t i = 0; i < model.client_column.size(); ++i) out[i] = values[model.client_column[i]];
+}
+
 }  // namespace
 
 std::string risk_band(double probability, double threshold) {
@@ -129,8 +142,7 @@ StatusOr<std::shared_ptr<const ServedModel>> ScoringService::load(store::Store& 
                      [&](size_t a, size_t b) { return importance_by_shap[a] > importance_by_shap[b]; });
     for (size_t i : order) {
       if (population.similarity_features.size() >= options_.similarity_features || importance_by_shap[i] <= 0) break;
-      const std::string& aggregation = model->features()[i].aggregation;
-      if (aggregation == "binary" || aggregation.rfind("onehot:", 0) == 0) continue;  // indicators say little of nearness
+      if (is_indicator(model->features()[i])) continue;  // indicators say little of nearness
       population.similarity_features.push_back(model->features()[i].name);
     }
     std::shared_ptr<const FeatureMatrix> matrix(model->clients, &model->clients->matrix());
@@ -168,23 +180,19 @@ StatusOr<Score> ScoringService::score_inputs(const ServedModel& model, const flo
 }
 
 StatusOr<Score> ScoringService::score_client(const ServedModel& model, int64_t client_id) const {
-  std::optional<size_t> row = model.clients->find(client_id);
-  if (!row) return Status::NotFound("client " + std::to_string(client_id) + " is not known");
-  const float* values = model.clients->matrix().row(*row);
-  if (model.client_columns_in_order) return score_inputs(model, values, client_id);
+  CREDO_ASSIGN_OR_RETURN(size_t row, known_client_row(model, client_id));
+  if (model.client_columns_in_order) return score_inputs(model, model.clients->matrix().row(row), client_id);
   // A feature file with other columns than the model's: gathered into this thread's buffer.
   thread_local std::vector<float> inputs;
   inputs.resize(model.client_column.size());
-  for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = values[model.client_column[i]];
+  gather_client_inputs(model, row, inputs.data());
   return score_inputs(model, inputs.data(), client_id);
 }
 
 StatusOr<std::vector<float>> ScoringService::inputs_of_client(const ServedModel& model, int64_t client_id) const {
-  std::optional<size_t> row = model.clients->find(client_id);
-  if (!row) return Status::NotFound("client " + std::to_string(client_id) + " is not known");
-  const float* values = model.clients->matrix().row(*row);
+  CREDO_ASSIGN_OR_RETURN(size_t row, known_client_row(model, client_id));
   std::vector<float> inputs(model.client_column.size());
-  for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = values[model.client_column[i]];
+  gather_client_inputs(model, row, inputs.data());
   return inputs;
 }
 
@@ -208,13 +216,13 @@ StatusOr<std::vector<float>> ScoringService::inputs_of_application(const ServedM
 
 StatusOr<ScoringService::Explained> ScoringService::explain_client(const ServedModel& model, int64_t client_id,
                                                                    size_t top) const {
-  std::optional<size_t> row = model.clients->find(client_id);
-  if (!row) return Status::NotFound("client " + std::to_string(client_id) + " is not known");
+  CREDO_ASSIGN_OR_RETURN(size_t row, known_client_row(model, client_id));
   Explained out;
-  CREDO_ASSIGN_OR_RETURN(out.inputs, inputs_of_client(model, client_id));
+  out.inputs.resize(model.client_column.size());
+  gather_client_inputs(model, row, out.inputs.data());
   CREDO_ASSIGN_OR_RETURN(out.score, score_inputs(model, out.inputs.data(), client_id));
   out.contributions.resize(model.num_features() + 1);
-  model.contributions->contributions(*row, out.contributions.data());
+  model.contributions->contributions(row, out.contributions.data());
   out.explanation = explain(out.contributions, out.inputs.data(), out.score.log_odds, top);
   return out;
 }
