@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <span>
 
 #include "credo/data/homecredit.h"
 
@@ -71,6 +72,188 @@ std::string filter_level_list(const std::vector<std::string>& dictionary) {
   std::string out;
   for (size_t i = 0; i < dictionary.size() && i < 60; ++i) out += (i ? ", " : "") + dictionary[i];
   return out;
+}
+
+
+// The clients a filter selects: every known client when the mask is empty.
+struct GroupView {
+  std::span<const int8_t> targets;
+  const std::vector<uint8_t>& mask;
+  size_t size = 0;
+  bool contains(size_t r) const { return mask.empty() || mask[r]; }
+};
+
+// A categorical field: the group's count, its missing values and each level with its default rate,
+// the largest first.
+void describe_levels(const Column& column, const GroupView& group, nlohmann::json& out) {
+  OutcomeCounts counted, missing;
+  std::vector<OutcomeCounts> levels(column.dictionary().size());
+  auto codes = column.codes();
+  for (size_t r = 0; r < group.size; ++r) {
+    if (!group.contains(r)) continue;
+    counted.add(group.targets[r]);
+    if (codes[r] < 0) missing.add(group.targets[r]);
+    else levels[static_cast<size_t>(codes[r])].add(group.targets[r]);
+  }
+  std::vector<size_t> order;
+  for (size_t i = 0; i < levels.size(); ++i)
+    if (levels[i].count) order.push_back(i);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return levels[a].count != levels[b].count ? levels[a].count > levels[b].count
+                                              : column.dictionary()[a] < column.dictionary()[b];
+  });
+  nlohmann::json level_rows = nlohmann::json::array();
+  for (size_t i : order) {
+    nlohmann::json level = levels[i].to_json();
+    level["level"] = column.dictionary()[i];
+    level["share"] = static_cast<double>(levels[i].count) / static_cast<double>(counted.count - missing.count);
+    level_rows.push_back(std::move(level));
+  }
+  out["group"] = counted.to_json();
+  out["missing"] = missing.to_json();
+  out["levels"] = std::move(level_rows);
+}
+
+// A numeric field's group split into missing values, the special value and the present values
+// (with their outcomes), which are binned.
+struct GroupValues {
+  std::vector<float> present;
+  std::vector<int8_t> present_targets;
+  std::optional<double> special;
+  bool integral = true;  // every present value a whole number
+};
+
+GroupValues gather_values(const float* values, std::optional<double> special, const GroupView& group,
+                          nlohmann::json& out) {
+  GroupValues gathered;
+  gathered.special = special;
+  OutcomeCounts counted, missing, special_counts;
+  gathered.present.reserve(group.mask.empty() ? group.size : group.size / 4);
+  gathered.present_targets.reserve(gathered.present.capacity());
+  for (size_t r = 0; r < group.size; ++r) {
+    if (!group.contains(r)) continue;
+    counted.add(group.targets[r]);
+    float x = values[r];
+    if (std::isnan(x)) {
+      missing.add(group.targets[r]);
+    } else if (special && x == *special) {
+      special_counts.add(group.targets[r]);
+    } else {
+      gathered.present.push_back(x);
+      gathered.present_targets.push_back(group.targets[r]);
+      gathered.integral = gathered.integral && x == std::floor(x);
+    }
+  }
+  out["group"] = counted.to_json();
+  out["missing"] = missing.to_json();
+  if (special) {
+    nlohmann::json s = special_counts.to_json();
+    s["value"] = *special;
+    s["label"] = "not employed (pensioner or unemployed)";
+    out["special"] = nlohmann::json::array({std::move(s)});
+  }
+  if (gathered.present.empty()) out["bins"] = nlohmann::json::array();
+  return gathered;
+}
+
+// Equal-width bins on round numbers between the robust limits of the present values.
+struct RoundBins {
+  double low = 0, high = 0;  // the 0.5th and 99.5th percentiles
+  double start = 0, width = 0, end = 0;
+  size_t count = 0;
+  bool integral = true;
+  // Bin of x: 0..count-1, -1 below, count above; the last bin of real numbers is closed.
+  long bin_of(double x) const {
+    if (x < start) return -1;
+    if (width == 0) return x == start ? 0 : static_cast<long>(count);
+    long b = static_cast<long>(std::floor((x - start) / width));
+    if (b >= static_cast<long>(count)) return !integral && x <= end ? static_cast<long>(count) - 1 : static_cast<long>(count);
+    return b;
+  }
+};
+
+RoundBins round_bins(const std::vector<float>& present, bool integral, int bins) {
+  RoundBins r;
+  r.integral = integral;
+  // Robust limits: two selections on a copy (linear time, no sort of the whole group).
+  std::vector<float> scratch = present;
+  const size_t m = scratch.size();
+  auto at_rank = [&](size_t k) {
+    std::nth_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(k), scratch.end());
+    return static_cast<double>(scratch[k]);
+  };
+  r.low = at_rank(static_cast<size_t>(std::floor(kLowerLimitQuantile * static_cast<double>(m - 1))));
+  r.high = at_rank(static_cast<size_t>(std::ceil(kUpperLimitQuantile * static_cast<double>(m - 1))));
+  // The narrowest round width giving at most `bins` bars once the start is rounded down too.
+  double width = integral ? round_bin_width((r.high - r.low + 1) / bins, true)
+                          : round_bin_width((r.high - r.low) / bins, false);
+  for (int widen = 0;; ++widen, width = round_bin_width(width * 1.0001, integral)) {
+    r.start = std::floor(r.low / width) * width;
+    r.count = integral ? static_cast<size_t>(std::floor((r.high - r.start) / width)) + 1
+                       : std::max<size_t>(1, static_cast<size_t>(std::ceil((r.high - r.start) / width)));
+    if (r.count <= static_cast<size_t>(bins) || widen == 8) break;
+  }
+  r.width = width;
+  if (!integral && r.high == r.low) {  // one value: one bar
+    r.width = 0;
+    r.start = r.low;
+    r.count = 1;
+  }
+  r.end = r.start + static_cast<double>(r.count) * r.width;
+  return r;
+}
+
+// Bins the present values and writes the bins, the binning and the tails.
+RoundBins describe_bins(const GroupValues& values, int bins, nlohmann::json& out) {
+  RoundBins binning = round_bins(values.present, values.integral, bins);
+  std::vector<OutcomeCounts> counts(binning.count + 2);  // [0] underflow, [1..count], [count + 1] overflow
+  for (size_t i = 0; i < values.present.size(); ++i)
+    counts[static_cast<size_t>(binning.bin_of(values.present[i]) + 1)].add(values.present_targets[i]);
+  nlohmann::json bin_list = nlohmann::json::array();
+  for (size_t b = 0; b < binning.count; ++b) {
+    nlohmann::json bin = counts[b + 1].to_json();
+    bin["from"] = tidy_edge(binning.start + static_cast<double>(b) * binning.width);
+    bin["to"] = tidy_edge(binning.start + static_cast<double>(b + 1) * binning.width);
+    bin_list.push_back(std::move(bin));
+  }
+  out["binning"] = {{"method", "equal width between the 0.5th and 99.5th percentiles, on round numbers"},
+                    {"from", tidy_edge(binning.start)},
+                    {"to", tidy_edge(binning.end)},
+                    {"width", binning.width},
+                    {"whole_numbers", binning.integral},
+                    {"percentile_0_5", binning.low},
+                    {"percentile_99_5", binning.high}};
+  out["bins"] = std::move(bin_list);
+  nlohmann::json underflow = counts[0].to_json(), overflow = counts[binning.count + 1].to_json();
+  underflow["to"] = tidy_edge(binning.start);
+  overflow["from"] = tidy_edge(binning.end);
+  out["underflow"] = std::move(underflow);
+  out["overflow"] = std::move(overflow);
+  return binning;
+}
+
+// Where the client's value falls: missing, special, a tail or a bin, with its mid-rank percentile.
+void place_client(float x, const GroupValues& values, const RoundBins& binning, nlohmann::json& client) {
+  if (std::isnan(x)) {
+    client["position"] = "missing";
+    return;
+  }
+  if (values.special && x == *values.special) {
+    client["position"] = "special";
+    return;
+  }
+  long b = binning.bin_of(x);
+  const long count = static_cast<long>(binning.count);
+  client["position"] = b < 0 ? "underflow" : b >= count ? "overflow" : "bin";
+  client["bin"] = b < 0 || b >= count ? nlohmann::json(nullptr) : nlohmann::json(b);
+  // Mid-rank percentile: ties count half, so a value shared by everyone sits at 50.
+  size_t below = 0, equal = 0;
+  for (float v : values.present) {
+    below += v < x;
+    equal += v == x;
+  }
+  client["percentile"] = population_round_percent((static_cast<double>(below) + 0.5 * static_cast<double>(equal)) /
+                                                  static_cast<double>(values.present.size()));
 }
 
 }  // namespace
@@ -245,9 +428,7 @@ StatusOr<nlohmann::json> Population::distribution(std::string_view feature, std:
   }
   CREDO_ASSIGN_OR_RETURN(Field field, resolve(feature));
   CREDO_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, filter_mask(filter, client_row));
-  const size_t n = num_clients();
-  const auto targets = profiles_->targets();
-  auto in_group = [&](size_t r) { return mask.empty() || mask[r]; };
+  GroupView group{profiles_->targets(), mask, num_clients()};
 
   static constexpr const char* kSourceNames[] = {"application", "features", "application", "derived"};
   nlohmann::json out = {{"feature", field.name},
@@ -255,167 +436,29 @@ StatusOr<nlohmann::json> Population::distribution(std::string_view feature, std:
                         {"description", field.description},
                         {"type", field.kind == Field::Kind::kText ? "text" : "numeric"},
                         {"filter", std::string(filter)},
-                        {"population", n}};
-  OutcomeCounts group, missing;
+                        {"population", group.size}};
   nlohmann::json client;
   if (client_row) {
     client = {{"client_id", *client_id},
-              {"in_group", in_group(*client_row)},
-              {"outcome", outcome_name(targets[*client_row])}};
+              {"in_group", group.contains(*client_row)},
+              {"outcome", outcome_name(group.targets[*client_row])}};
   }
-
   if (field.kind == Field::Kind::kText) {
-    const Column& column = *field.column;
-    std::vector<OutcomeCounts> levels(column.dictionary().size());
-    auto codes = column.codes();
-    for (size_t r = 0; r < n; ++r) {
-      if (!in_group(r)) continue;
-      group.add(targets[r]);
-      if (codes[r] < 0) missing.add(targets[r]);
-      else levels[static_cast<size_t>(codes[r])].add(targets[r]);
-    }
-    std::vector<size_t> order;
-    for (size_t i = 0; i < levels.size(); ++i)
-      if (levels[i].count) order.push_back(i);
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return levels[a].count != levels[b].count ? levels[a].count > levels[b].count
-                                                : column.dictionary()[a] < column.dictionary()[b];
-    });
-    nlohmann::json level_rows = nlohmann::json::array();
-    for (size_t i : order) {
-      nlohmann::json level = levels[i].to_json();
-      level["level"] = column.dictionary()[i];
-      level["share"] = static_cast<double>(levels[i].count) / static_cast<double>(group.count - missing.count);
-      level_rows.push_back(std::move(level));
-    }
-    out["group"] = group.to_json();
-    out["missing"] = missing.to_json();
-    out["levels"] = std::move(level_rows);
+    describe_levels(*field.column, group, out);
     if (client_row) {
-      client["value"] = column.is_missing(*client_row) ? nlohmann::json(nullptr) : nlohmann::json(column.category(*client_row));
+      client["value"] = field.column->is_missing(*client_row) ? nlohmann::json(nullptr)
+                                                             : nlohmann::json(field.column->category(*client_row));
       out["client"] = std::move(client);
     }
     return out;
   }
-
-  // Numbers: the group's present values with their outcomes, then limits, bins and the client.
   auto column = numeric_column(field);
-  const float* values = column->data();
-  std::optional<double> special = special_value_of(field);
-  OutcomeCounts special_counts;
-  std::vector<float> present;
-  std::vector<int8_t> present_targets;
-  present.reserve(mask.empty() ? n : n / 4);
-  present_targets.reserve(present.capacity());
-  bool integral = true;
-  for (size_t r = 0; r < n; ++r) {
-    if (!in_group(r)) continue;
-    group.add(targets[r]);
-    float x = values[r];
-    if (std::isnan(x)) {
-      missing.add(targets[r]);
-    } else if (special && x == *special) {
-      special_counts.add(targets[r]);
-    } else {
-      present.push_back(x);
-      present_targets.push_back(targets[r]);
-      integral = integral && x == std::floor(x);
-    }
-  }
-  out["group"] = group.to_json();
-  out["missing"] = missing.to_json();
-  if (special) {
-    nlohmann::json s = special_counts.to_json();
-    s["value"] = *special;
-    s["label"] = "not employed (pensioner or unemployed)";
-    out["special"] = nlohmann::json::array({std::move(s)});
-  }
-  nlohmann::json bin_list = nlohmann::json::array();
-  if (present.empty()) {
-    out["bins"] = std::move(bin_list);
-    if (client_row) {
-      client["value"] = population_number_or_null(value_of(field, *client_row));
-      out["client"] = std::move(client);
-    }
-    return out;
-  }
-
-  // Robust limits: two selections on a copy (linear time, no sort of the whole group).
-  std::vector<float> scratch = present;
-  const size_t m = scratch.size();
-  auto at_rank = [&](size_t k) {
-    std::nth_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(k), scratch.end());
-    return static_cast<double>(scratch[k]);
-  };
-  double low = at_rank(static_cast<size_t>(std::floor(kLowerLimitQuantile * static_cast<double>(m - 1))));
-  double high = at_rank(static_cast<size_t>(std::ceil(kUpperLimitQuantile * static_cast<double>(m - 1))));
-  // The narrowest round width giving at most `bins` bars once the start is rounded down too.
-  double width = integral ? round_bin_width((high - low + 1) / bins, true) : round_bin_width((high - low) / bins, false);
-  double start = 0;
-  size_t num_bins = 0;
-  for (int widen = 0;; ++widen, width = round_bin_width(width * 1.0001, integral)) {
-    start = std::floor(low / width) * width;
-    num_bins = integral ? static_cast<size_t>(std::floor((high - start) / width)) + 1
-                        : std::max<size_t>(1, static_cast<size_t>(std::ceil((high - start) / width)));
-    if (num_bins <= static_cast<size_t>(bins) || widen == 8) break;
-  }
-  if (!integral && high == low) {  // one value: one bar
-    width = 0;
-    start = low;
-    num_bins = 1;
-  }
-  double end = start + static_cast<double>(num_bins) * width;
-  // Bin of x: 0..num_bins-1, -1 below, num_bins above; the last bin of real numbers is closed.
-  auto bin_of = [&](double x) -> long {
-    if (x < start) return -1;
-    if (width == 0) return x == start ? 0 : static_cast<long>(num_bins);
-    long b = static_cast<long>(std::floor((x - start) / width));
-    if (b >= static_cast<long>(num_bins)) return !integral && x <= end ? static_cast<long>(num_bins) - 1 : static_cast<long>(num_bins);
-    return b;
-  };
-  std::vector<OutcomeCounts> counts(num_bins + 2);  // [0] underflow, [1..num_bins], [num_bins + 1] overflow
-  for (size_t i = 0; i < m; ++i) counts[static_cast<size_t>(bin_of(present[i]) + 1)].add(present_targets[i]);
-
-  for (size_t b = 0; b < num_bins; ++b) {
-    nlohmann::json bin = counts[b + 1].to_json();
-    bin["from"] = tidy_edge(start + static_cast<double>(b) * width);
-    bin["to"] = tidy_edge(start + static_cast<double>(b + 1) * width);
-    bin_list.push_back(std::move(bin));
-  }
-  out["binning"] = {{"method", "equal width between the 0.5th and 99.5th percentiles, on round numbers"},
-                    {"from", tidy_edge(start)},
-                    {"to", tidy_edge(end)},
-                    {"width", width},
-                    {"whole_numbers", integral},
-                    {"percentile_0_5", low},
-                    {"percentile_99_5", high}};
-  out["bins"] = std::move(bin_list);
-  nlohmann::json underflow = counts[0].to_json(), overflow = counts[num_bins + 1].to_json();
-  underflow["to"] = tidy_edge(start);
-  overflow["from"] = tidy_edge(end);
-  out["underflow"] = std::move(underflow);
-  out["overflow"] = std::move(overflow);
-
+  GroupValues values = gather_values(column->data(), special_value_of(field), group, out);
+  std::optional<RoundBins> binning;
+  if (!values.present.empty()) binning = describe_bins(values, bins, out);
   if (client_row) {
-    double exact = value_of(field, *client_row);
-    float x = values[*client_row];
-    client["value"] = population_number_or_null(exact);
-    if (std::isnan(x)) {
-      client["position"] = "missing";
-    } else if (special && x == *special) {
-      client["position"] = "special";
-    } else {
-      long b = bin_of(x);
-      client["position"] = b < 0 ? "underflow" : b >= static_cast<long>(num_bins) ? "overflow" : "bin";
-      client["bin"] = b < 0 || b >= static_cast<long>(num_bins) ? nlohmann::json(nullptr) : nlohmann::json(b);
-      // Mid-rank percentile: ties count half, so a value shared by everyone sits at 50.
-      size_t below = 0, equal = 0;
-      for (float v : present) {
-        below += v < x;
-        equal += v == x;
-      }
-      client["percentile"] = population_round_percent((static_cast<double>(below) + 0.5 * static_cast<double>(equal)) / static_cast<double>(m));
-    }
+    client["value"] = population_number_or_null(value_of(field, *client_row));
+    if (binning) place_client(column->data()[*client_row], values, *binning, client);
     out["client"] = std::move(client);
   }
   return out;
