@@ -9,9 +9,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -69,23 +72,46 @@ TEST(PredictionLogDurabilityTest, EveryAcknowledgedPredictionSurvivesAKill9Under
     record_until_killed(dir / "store", ack[1]);
   }
   ::close(ack[1]);
+  // Should the child hang without acknowledging anything, it is killed all the same.
+  std::mutex mutex;
+  std::condition_variable reaped;
+  bool done = false;
+  std::thread watchdog([&] {
+    std::unique_lock lock(mutex);
+    if (!reaped.wait_for(lock, std::chrono::seconds(30), [&] { return done; })) ::kill(child, SIGKILL);
+  });
+  auto stop_watchdog = [&] {
+    {
+      std::lock_guard lock(mutex);
+      done = true;
+    }
+    reaped.notify_all();
+    watchdog.join();
+  };
   FILE* acks = ::fdopen(ack[0], "r");
-  ASSERT_NE(acks, nullptr);
+  if (!acks) {
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    stop_watchdog();
+    FAIL() << "fdopen: " << std::strerror(errno);
+  }
   std::vector<std::string> acknowledged;
   char line[64];
   bool killed = false;
   auto start = SteadyClock::now();
-  // Killed in full flow: once thousands are answered, or after 2 s if this machine is slow.
+  // Killed in full flow: once 20,000 are answered, or after 2 s if this machine is slow.
   while (std::fgets(line, sizeof line, acks)) {
     acknowledged.emplace_back(line, std::strlen(line) - 1);
-    if (!killed && (acknowledged.size() >= 5000 || SteadyClock::now() - start > std::chrono::seconds(2))) {
-      ASSERT_EQ(::kill(child, SIGKILL), 0);
+    if (!killed && (acknowledged.size() >= 20000 || SteadyClock::now() - start > std::chrono::seconds(2))) {
+      ::kill(child, SIGKILL);
       killed = true;  // the lines already in the pipe are still read: they were acknowledged
     }
   }
   std::fclose(acks);
   int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  pid_t waited = ::waitpid(child, &status, 0);
+  stop_watchdog();
+  ASSERT_EQ(waited, child);
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the child ended by itself, status " << status;
   ASSERT_GT(acknowledged.size(), 100u) << "too little load to mean anything";
 
