@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli_testing.h"
+#include "credo/base/temp_dir.h"
 #include "credo/features/source_data.h"
 
 namespace {
@@ -22,12 +23,14 @@ using credo::cli::testing::credo;
 class CliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("credo_cli_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
+    temp_ = new credo::TempDir("cli");
+    dir_ = temp_->path();
   }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static void TearDownTestSuite() { delete temp_; }
+  static credo::TempDir* temp_;
   static fs::path dir_;
 };
+credo::TempDir* CliTest::temp_ = nullptr;
 fs::path CliTest::dir_;
 
 TEST_F(CliTest, HelpListsEveryCommandAndEachCommandHasHelp) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "credo/base/random.h"
+#include "credo/base/temp_dir.h"
 #include "credo/data/csv_writer.h"
 #include "credo/data/homecredit.h"
 #include "credo/data/homecredit_loader.h"
@@ -271,8 +272,6 @@ TEST(CsvReaderTest, MissingFileIsNotFound) {
 class HomeCreditFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("credo_hc_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
     // One small file per table, with the exact header and one plausible row of zeros / text.
     for (const auto& info : homecredit_tables()) {
       const Schema& schema = homecredit_schema(info.id);
@@ -295,8 +294,8 @@ class HomeCreditFilesTest : public ::testing::Test {
       std::ofstream(dir_ / info.file_name) << text;
     }
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  TempDir temp_{"homecredit_files"};
+  fs::path dir_ = temp_.path();
 };
 
 TEST_F(HomeCreditFilesTest, LoadsAllEightTablesFromFolderAndZip) {

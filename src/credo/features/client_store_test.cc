@@ -7,6 +7,8 @@
 
 #include <filesystem>
 
+#include "credo/base/temp_dir.h"
+
 namespace credo {
 namespace {
 
@@ -15,8 +17,6 @@ namespace fs = std::filesystem;
 class ClientStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("credo_store_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
     path_ = (dir_ / "features.cfm").string();
     FeatureMatrix m({{"A", "application", "", "", "A", ""}, {"B", "bureau", "", "max", "B", ""}}, 3);
     int64_t ids[3] = {456255, 100002, 200000};  // unsorted
@@ -27,9 +27,9 @@ class ClientStoreTest : public ::testing::Test {
     }
     ASSERT_TRUE(write_feature_matrix(m, path_).ok());
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
-  fs::path dir_;
+  TempDir temp_{"client_store"};
+  fs::path dir_ = temp_.path();
   std::string path_;
 };
 

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "credo/base/random.h"
+#include "credo/base/temp_dir.h"
 
 namespace credo {
 namespace {
@@ -25,12 +26,6 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 class FeatureMatrixFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("credo_fm_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   static std::string read_bytes(const std::string& p) {
@@ -44,7 +39,8 @@ class FeatureMatrixFileTest : public ::testing::Test {
     out << bytes;
   }
 
-  fs::path dir_;
+  TempDir temp_{"feature_matrix"};
+  fs::path dir_ = temp_.path();
 };
 
 // Features F0..F<n-1> (names built with += : GCC 12 warns falsely on "F" + std::to_string).

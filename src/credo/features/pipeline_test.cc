@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "credo/base/temp_dir.h"
 #include "credo/data/csv_reader.h"
 #include "credo/data/homecredit_files_testing.h"
 #include "credo/features/leakage.h"
@@ -29,8 +30,6 @@ StatusOr<FeaturePipeline> compile_text(const std::string& text) {
 class HandMadeClientsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("credo_feat_hand_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
     write_homecredit_rows(dir_, HcTable::kApplicationTrain,
                           {{{"SK_ID_CURR", "100001"}, {"TARGET", "1"}, {"AMT_CREDIT", "1000"}, {"AMT_INCOME_TOTAL", "500"},
                             {"NAME_CONTRACT_TYPE", "Cash loans"}, {"DAYS_EMPLOYED", "365243"}},
@@ -50,8 +49,6 @@ class HandMadeClientsTest : public ::testing::Test {
                            {{"SK_ID_BUREAU", "1"}, {"MONTHS_BALANCE", "-1"}, {"STATUS", "1"}},
                            {{"SK_ID_BUREAU", "4"}, {"MONTHS_BALANCE", "-7"}, {"STATUS", "C"}}});
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
   float value(const FeatureMatrix& m, int64_t id, const std::string& feature) {
     int f = m.feature_index(feature);
     EXPECT_GE(f, 0) << feature;
@@ -60,7 +57,8 @@ class HandMadeClientsTest : public ::testing::Test {
     return f < 0 || !row ? NAN : m.value(*row, static_cast<size_t>(f));
   }
 
-  fs::path dir_;
+  TempDir temp_{"feat_hand"};
+  fs::path dir_ = temp_.path();
 };
 
 constexpr const char* kHandSpec = R"(
@@ -203,7 +201,8 @@ TEST(FeatureSpecTest, DefaultSpecCompiles) {
 class GeneratedDataTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("credo_feat_gen_" + std::to_string(::getpid())));
+    temp_ = new TempDir("feat_gen");
+    dir_ = new fs::path(temp_->path());
     SynthOptions synth;
     synth.clients = 3000;
     synth.seed = 7;
@@ -222,15 +221,17 @@ class GeneratedDataTest : public ::testing::Test {
     matrix_ = new FeatureMatrix(std::move(*m));
   }
   static void TearDownTestSuite() {
-    fs::remove_all(*dir_);
     delete matrix_;
     delete pipeline_;
     delete dir_;
+    delete temp_;
   }
+  static TempDir* temp_;
   static fs::path* dir_;
   static FeaturePipeline* pipeline_;
   static FeatureMatrix* matrix_;
 };
+TempDir* GeneratedDataTest::temp_ = nullptr;
 fs::path* GeneratedDataTest::dir_ = nullptr;
 FeaturePipeline* GeneratedDataTest::pipeline_ = nullptr;
 FeatureMatrix* GeneratedDataTest::matrix_ = nullptr;

@@ -8,6 +8,8 @@
 
 #include <filesystem>
 
+#include "credo/base/temp_dir.h"
+
 namespace credo {
 namespace {
 
@@ -20,10 +22,10 @@ TEST(SourceDataTest, RecordedAbsoluteAndReadBackFromTheFile) {
   ASSERT_TRUE(source_data_of(m).has_value());
   EXPECT_EQ(*source_data_of(m), (fs::current_path() / "data_dir").string());
 
-  fs::path file = fs::temp_directory_path() / ("credo_source_data_" + std::to_string(::getpid()) + ".credo");
+  TempDir dir("source_data");
+  fs::path file = dir / "features.credo";
   ASSERT_TRUE(write_feature_matrix(m, file.string()).ok());
   auto loaded = read_feature_matrix(file.string());
-  fs::remove(file);
   ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
   EXPECT_EQ(source_data_of(*loaded), source_data_of(m));
 }

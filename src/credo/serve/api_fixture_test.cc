@@ -116,7 +116,7 @@ void ServedApi::start(ServerOptions options) {
   service_ = std::move(*service);
   options.port = 0;
   options.access_log = nullptr;
-  log_ = std::make_unique<PredictionLog>(*store_, PredictionLogOptions{.capacity = 10000, .batch_size = 500, .flush_interval_ms = 5});
+  log_ = std::make_unique<PredictionLog>(*store_, PredictionLogOptions{.capacity = 10000, .batch_size = 500});
   server_ = std::make_unique<ApiServer>(*service_, *store_, std::move(options), log_.get());
   ASSERT_TRUE(server_->bind().ok());
   thread_ = std::thread([this] { (void)server_->serve(); });

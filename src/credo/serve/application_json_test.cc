@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "credo/base/temp_dir.h"
 #include "credo/data/csv_reader.h"
 #include "credo/data/homecredit.h"
 #include "credo/data/homecredit_loader.h"
@@ -199,8 +200,8 @@ TEST(ApplicationJsonTest, NanAndInfinityAreRefusedWhenTheJsonHoldsThem) {
 class PostedClientsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
-                                     ("credo_posted_" + std::to_string(::getpid())));
+    temp_ = new TempDir("posted");
+    dir_ = new std::filesystem::path(temp_->path());
     SynthOptions synth;
     synth.clients = 1200;
     synth.seed = 11;
@@ -230,11 +231,11 @@ class PostedClientsTest : public ::testing::Test {
     }
   }
   static void TearDownTestSuite() {
-    std::filesystem::remove_all(*dir_);
     delete tables_;
     delete matrix_;
     delete pipeline_;
     delete dir_;
+    delete temp_;
   }
 
   // Rows of table `t` whose `key` is in `ids`.
@@ -288,11 +289,13 @@ class PostedClientsTest : public ::testing::Test {
     return rows_of(app, "SK_ID_CURR", {matrix_->id(row)});
   }
 
+  static TempDir* temp_;
   static std::filesystem::path* dir_;
   static FeaturePipeline* pipeline_;
   static FeatureMatrix* matrix_;
   static std::array<Table, kHcTableCount>* tables_;
 };
+TempDir* PostedClientsTest::temp_ = nullptr;
 std::filesystem::path* PostedClientsTest::dir_ = nullptr;
 FeaturePipeline* PostedClientsTest::pipeline_ = nullptr;
 FeatureMatrix* PostedClientsTest::matrix_ = nullptr;

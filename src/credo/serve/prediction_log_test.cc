@@ -1,76 +1,108 @@
-// The asynchronous prediction log: many threads recording at once lose nothing, a small queue
-// makes callers wait instead of dropping, and close() writes what is queued.
+// The prediction log: record() returns once its event is committed, many threads share commits,
+// a small queue makes callers wait instead of dropping, an event the store refuses fails its own
+// caller only, and close() commits what was recorded. (A crash and a locked store:
+// prediction_log_durability_test.cc.)
 #include "credo/serve/prediction_log.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <set>
 #include <thread>
 
 #include "credo/base/temp_dir.h"
+#include "credo/serve/prediction_log_testing.h"
 
 namespace credo::serve {
 namespace {
 
-store::PredictionEvent logged_event(int thread, int i) {
-  store::PredictionEvent e;
-  e.request_id = std::to_string(thread) + "-" + std::to_string(i);
-  e.time_ms = 1000 + i;
-  e.model_name = "credit-default";
-  e.model_version = 1;
-  e.kind = "client";
-  e.client_id = 100000 + i;
-  e.probability = 0.01 * (i % 100);
-  e.threshold = 0.3;
-  e.refused = e.probability >= 0.3;
-  return e;
+std::set<std::string> logged_ids(store::Store& store) {
+  std::set<std::string> ids;
+  for (const auto& e : store.list_predictions(0, 0, 0).value()) ids.insert(e.request_id);
+  return ids;
 }
 
-TEST(PredictionLogTest, ConcurrentRecordsAreAllWrittenByClose) {
+TEST(PredictionLogTest, EveryRecordIsCommittedWhenItReturns) {
   TempDir dir("prediction_log");
   auto store = store::open_store(dir / "store").value();
-  // A queue far smaller than the load: recorders must wait for the writer, never drop.
-  PredictionLog log(*store, {.capacity = 64, .batch_size = 50, .flush_interval_ms = 5});
+  // A queue far smaller than the load: recorders must wait for room, never drop.
+  PredictionLog log(*store, {.capacity = 64, .batch_size = 50});
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 2500; ++i) ASSERT_TRUE(log.record(logged_event(t, i)).ok());
+      for (int i = 0; i < 2500; ++i) ASSERT_TRUE(log.record(testing_event(t, i)).ok());
     });
   for (auto& t : threads) t.join();
-  log.close();
+  // No close(): what record() acknowledged is already in the store.
   EXPECT_EQ(log.written(), 10000u);
   EXPECT_EQ(log.failed(), 0u);
   EXPECT_EQ(log.queued(), 0u);
-  auto events = store->list_predictions(0, 0, 0).value();
-  ASSERT_EQ(events.size(), 10000u);
-  std::set<std::string> ids;
-  for (const auto& e : events) ids.insert(e.request_id);
-  EXPECT_EQ(ids.size(), 10000u);
-  EXPECT_FALSE(log.record(logged_event(9, 0)).ok());  // closed
-}
-
-TEST(PredictionLogTest, APartialBatchIsWrittenAfterTheFlushInterval) {
-  TempDir dir("prediction_log_flush");
-  auto store = store::open_store(dir / "store").value();
-  PredictionLog log(*store, {.capacity = 100, .batch_size = 1000, .flush_interval_ms = 10});
-  ASSERT_TRUE(log.record(logged_event(0, 1)).ok());
-  for (int i = 0; i < 500 && log.written() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  EXPECT_EQ(log.written(), 1u);
-  EXPECT_EQ(store->list_predictions(0, 0, 0)->size(), 1u);
-}
-
-TEST(PredictionLogTest, ARefusedBatchIsCountedNotRetried) {
-  TempDir dir("prediction_log_fail");
-  auto store = store::open_store(dir / "store").value();
-  PredictionLog log(*store, {.capacity = 100, .batch_size = 10, .flush_interval_ms = 5});
-  ASSERT_TRUE(log.record(logged_event(0, 1)).ok());
-  store::PredictionEvent broken = logged_event(0, 2);
-  broken.probability = std::nan("");  // stored as NULL: the table refuses the batch
-  ASSERT_TRUE(log.record(std::move(broken)).ok());
+  EXPECT_EQ(store->list_predictions(0, 0, 0)->size(), 10000u);
+  EXPECT_EQ(logged_ids(*store).size(), 10000u);
   log.close();
-  EXPECT_EQ(log.written() + log.failed(), 2u);
-  EXPECT_GE(log.failed(), 1u);
+  EXPECT_FALSE(log.record(testing_event(9, 0)).ok());  // closed
+}
+
+TEST(PredictionLogTest, ALoneRecordIsInTheStoreWhenItReturns) {
+  TempDir dir("prediction_log_lone");
+  auto store = store::open_store(dir / "store").value();
+  PredictionLog log(*store);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(log.record(testing_event(0, i)).ok());
+    EXPECT_EQ(store->list_predictions(0, 0, 0)->size(), static_cast<size_t>(i + 1));
+  }
+  EXPECT_EQ(log.written(), 3u);
+}
+
+TEST(PredictionLogTest, ARefusedEventFailsItsOwnCallerOnly) {
+  TempDir dir("prediction_log_refused");
+  auto store = store::open_store(dir / "store").value();
+  PredictionLog log(*store);
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        store::PredictionEvent e = testing_event(t, i);
+        bool broken = t == 3 && i == 100;
+        if (broken) e.probability = std::nan("");  // stored as NULL: the table refuses it
+        Status recorded = log.record(std::move(e));
+        EXPECT_EQ(recorded.ok(), !broken) << recorded.to_string();
+        if (!recorded.ok()) ++refused;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(refused.load(), 1);
+  EXPECT_EQ(log.failed(), 1u);
+  EXPECT_EQ(log.written(), 1599u);
+  std::set<std::string> ids = logged_ids(*store);
+  EXPECT_EQ(ids.size(), 1599u);
+  EXPECT_FALSE(ids.count("3-100"));
+}
+
+TEST(PredictionLogTest, CloseCommitsEveryAcknowledgedRecordAndRefusesTheRest) {
+  TempDir dir("prediction_log_close");
+  auto store = store::open_store(dir / "store").value();
+  PredictionLog log(*store, {.capacity = 16, .batch_size = 8});
+  std::atomic<int> answered{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0;; ++i) {
+        if (!log.record(testing_event(t, i)).ok()) {
+          ++refused;
+          return;
+        }
+        ++answered;
+      }
+    });
+  while (answered < 500) std::this_thread::yield();
+  log.close();  // what a SIGTERM does once the server has stopped
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(refused.load(), 8);
+  EXPECT_EQ(log.written(), static_cast<uint64_t>(answered.load()));
+  EXPECT_EQ(logged_ids(*store).size(), static_cast<size_t>(answered.load()));
 }
 
 }  // namespace

@@ -51,10 +51,15 @@ ServiceMetrics::ServiceMetrics(std::vector<RouteLabel> routes, double start_time
                                           {{"decision", "REFUSED"}}));
   must_register(registry_.counter_from("credo_predictions_logged_total", "Predictions written to the store's prediction log.",
                               {}, or_zero(std::move(log.logged))));
-  must_register(registry_.counter_from("credo_predictions_dropped_total", "Predictions the prediction log failed to write.",
-                              {}, or_zero(std::move(log.dropped))));
-  must_register(registry_.gauge_from("credo_predictions_queued", "Predictions waiting to be written to the store.", {},
-                            [read = or_zero(std::move(log.queued))] { return static_cast<double>(read()); }));
+  must_register(registry_.counter_from("credo_predictions_dropped_total",
+                                       "Predictions the store refused (their requests failed; none was answered).", {},
+                                       or_zero(std::move(log.dropped))));
+  must_register(registry_.gauge_from("credo_predictions_queued",
+                                     "Predictions waiting for their commit to the store (their requests wait).", {},
+                                     [read = or_zero(std::move(log.queued))] { return static_cast<double>(read()); }));
+  must_register(registry_.counter_from("credo_prediction_log_retries_total",
+                                       "Prediction log writes tried again because the store was locked.", {},
+                                       or_zero(std::move(log.retries))));
   model_info_ = registered_handle(registry_.info("credo_model_info", "The model version served (value 1).",
                                           {"name", "version", "alias"}));
   reloads_ok_ = registered_handle(registry_.counter("credo_model_reloads_total", "Model reloads, by result.",

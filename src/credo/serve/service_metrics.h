@@ -25,9 +25,10 @@ struct RouteLabel {
 
 // Counts the prediction log keeps; read at each scrape. Empty functions read as 0.
 struct PredictionLogReaders {
-  std::function<uint64_t()> logged;   // events written to the store
-  std::function<uint64_t()> dropped;  // events lost (a batch the store refused)
-  std::function<uint64_t()> queued;   // events waiting to be written
+  std::function<uint64_t()> logged;   // events committed to the store
+  std::function<uint64_t()> dropped;  // events the store refused (their requests failed, unanswered)
+  std::function<uint64_t()> queued;   // events waiting for their commit (their requests wait)
+  std::function<uint64_t()> retries;  // writes tried again because the store was locked
 };
 
 // Latency buckets in seconds, 100 us to 5 s.

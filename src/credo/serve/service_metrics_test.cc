@@ -22,7 +22,8 @@ std::vector<RouteLabel> some_routes() {
 TEST(ServiceMetrics, CountsRequestsByRoutePatternAndStatus) {
   uint64_t logged = 41;
   ServiceMetrics metrics(some_routes(), 1712345678.5,
-                         {[&] { return logged; }, [] { return uint64_t{2}; }, [] { return uint64_t{5}; }});
+                         {[&] { return logged; }, [] { return uint64_t{2}; }, [] { return uint64_t{5}; },
+                          [] { return uint64_t{3}; }});
   metrics.observe_request(1, 200, 0.0003);
   metrics.observe_request(1, 200, 0.002);
   metrics.observe_request(1, 404, 0.0001);
@@ -74,6 +75,7 @@ TEST(ServiceMetrics, CountsRequestsByRoutePatternAndStatus) {
   EXPECT_EQ(parsed.value("credo_predictions_logged_total"), 42) << "read at scrape time";
   EXPECT_EQ(parsed.value("credo_predictions_dropped_total"), 2);
   EXPECT_EQ(parsed.value("credo_predictions_queued"), 5);
+  EXPECT_EQ(parsed.value("credo_prediction_log_retries_total"), 3);
   EXPECT_EQ(parsed.value("process_start_time_seconds"), 1712345678.5);
   EXPECT_NE(text.find("le=\"0.0001\"}"), std::string::npos);
   EXPECT_NE(text.find("le=\"0.00025\"}"), std::string::npos);
@@ -90,6 +92,7 @@ TEST(ServiceMetrics, WithoutAPredictionLogItsCountsAreZero) {
   ASSERT_EQ(parsed.error, "");
   EXPECT_EQ(parsed.value("credo_predictions_logged_total"), 0);
   EXPECT_EQ(parsed.value("credo_predictions_dropped_total"), 0);
+  EXPECT_EQ(parsed.value("credo_prediction_log_retries_total"), 0);
 }
 
 TEST(ServiceMetrics, EightThreadsCountExactly) {

@@ -97,7 +97,7 @@ std::optional<int64_t> Statement::optional_int64(int column) const {
   return int64(column);
 }
 
-StatusOr<Database> Database::open(const std::string& path, bool create, int busy_timeout_ms) {
+StatusOr<Database> Database::open(const std::string& path, bool create, int busy_timeout_ms, bool sync_each_commit) {
   Database db;
   db.path_ = path;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
@@ -108,11 +108,17 @@ StatusOr<Database> Database::open(const std::string& path, bool create, int busy
   }
   sqlite3_busy_timeout(db.db_, busy_timeout_ms);
   sqlite3_extended_result_codes(db.db_, 1);
-  // WAL: readers never block the writer; NORMAL sync is durable against process crashes (the
-  // case that matters for a training run killed mid-way) and costs no fsync per commit.
+  // WAL: readers never block the writer, and a commit is one append to the log file.
+  // synchronous=NORMAL: a commit has reached the operating system (write(2)) when it returns, so
+  // it survives the crash or kill -9 of any process; the log is fsynced only at checkpoints, so a
+  // power cut or a kernel crash may roll back the last commits (the database stays consistent).
+  // synchronous=FULL: the log is also fsynced at every commit, so a commit survives a power cut,
+  // for one fsync per transaction (the prediction log's group commit shares it among callers).
   // A 64 MB page cache keeps the indexes of a store of tens of thousands of runs in memory.
-  CREDO_RETURN_IF_ERROR(db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=8192;"));
+  CREDO_RETURN_IF_ERROR(db.exec(std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
+                                (sync_each_commit ? "FULL" : "NORMAL") +
+                                "; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
+                                "PRAGMA wal_autocheckpoint=8192;"));
   return db;
 }
 
@@ -171,8 +177,9 @@ Status Database::error(std::string_view what) const {
 }
 
 StatusOr<WriteTransaction> WriteTransaction::begin(Database& db) {
-  // The busy timeout already waits up to 30 s; a few more attempts with a growing pause cover a
-  // writer that holds the lock for longer (a large batch) without failing the caller's run.
+  // The busy timeout already waits (30 s by default); a few more attempts with a growing pause
+  // cover a writer that holds the lock for longer (a large batch) without failing the caller's
+  // run. After them the lock is reported busy (kFailedPrecondition), and the caller decides.
   Status last;
   for (int attempt = 0; attempt < 5; ++attempt) {
     last = db.exec("BEGIN IMMEDIATE");

@@ -94,8 +94,11 @@ class BorrowedStatement {
 // processes and threads can read while one writes. Not thread-safe: one per thread, or guarded.
 class Database {
  public:
-  // Opens (creating when `create` is set) the database file at `path`.
-  static StatusOr<Database> open(const std::string& path, bool create, int busy_timeout_ms = 30000);
+  // Opens (creating when `create` is set) the database file at `path`. A statement waits up to
+  // `busy_timeout_ms` for another connection's lock before failing busy. `sync_each_commit`
+  // chooses synchronous=FULL over NORMAL (see the comment in open()).
+  static StatusOr<Database> open(const std::string& path, bool create, int busy_timeout_ms = 30000,
+                                 bool sync_each_commit = false);
 
   Database() = default;
   Database(Database&& other) noexcept;

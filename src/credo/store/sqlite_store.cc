@@ -72,7 +72,8 @@ std::string this_host() {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Store>> open_store(const fs::path& dir, bool create, std::shared_ptr<const Clock> clock) {
+StatusOr<std::unique_ptr<Store>> open_store(const fs::path& dir, bool create, std::shared_ptr<const Clock> clock,
+                                            StoreOptions options) {
   std::error_code ec;
   fs::path db_path = dir / "store.db";
   if (!fs::exists(db_path, ec)) {
@@ -81,7 +82,8 @@ StatusOr<std::unique_ptr<Store>> open_store(const fs::path& dir, bool create, st
     fs::create_directories(dir, ec);
     if (ec) return Status::IoError(dir.string() + ": cannot create the store folder: " + ec.message());
   }
-  CREDO_ASSIGN_OR_RETURN(sql::Database db, sql::Database::open(db_path.string(), create));
+  CREDO_ASSIGN_OR_RETURN(sql::Database db, sql::Database::open(db_path.string(), create, options.lock_wait_ms,
+                                                                  options.sync_each_commit));
   CREDO_RETURN_IF_ERROR(db.exec("PRAGMA case_sensitive_like=ON;"));  // LIKE as MLflow: case-sensitive
   CREDO_RETURN_IF_ERROR(migrate(db));
   if (!clock) clock = std::make_shared<SystemClock>();

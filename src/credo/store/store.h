@@ -1,8 +1,8 @@
 // The tracking store and model registry: credo's MLflow. One interface that training, the CLI,
-// the server and the exporters use; SQLite embedded in a folder is the default backend
-// (open_store), and a PostgreSQL backend shared across machines will implement the same class.
+// the server and the exporters use. Its one backend is SQLite embedded in a folder (open_store);
+// nothing in the interface is SQLite's, so a backend shared across machines could implement it.
 //
-// A store is one folder: `store.db` plus `artifacts/<experiment>/<run>/...` and
+// A store is one folder: `store.db` plus `artifacts/<experiment id>/<run id>/...` and
 // `registry/<model>/<version>/...` (the immutable copies of registered models).
 #pragma once
 
@@ -69,7 +69,7 @@ class Store {
   virtual StatusOr<RegisteredModel> get_registered_model(const std::string& name) = 0;
   virtual StatusOr<std::vector<RegisteredModel>> list_registered_models() = 0;
   // A new version of `name` (the model is created if needed) from the run's artifact folder
-  // `artifact_path`, copied into the registry; `metrics` are the run's metrics that selected it.
+  // `artifact_path`, copied into the registry.
   virtual StatusOr<ModelVersion> create_model_version(const std::string& name, const std::string& run_id,
                                                       const std::string& artifact_path,
                                                       const std::string& description) = 0;
@@ -89,7 +89,11 @@ class Store {
   virtual Status set_model_version_status(const std::string& name, int64_t version, const std::string& status) = 0;
 
   // --- prediction log ---
-  // Appends the events in one transaction (all or none); a request id may be logged once.
+  // Appends the events in one transaction (all or none). Request ids need not be unique: a batch
+  // request logs one event per application under its request id. Fails with kFailedPrecondition,
+  // having written nothing, when another process holds the write lock longer than the store
+  // waits for it (StoreOptions::lock_wait_ms): trying again later may succeed. Any other error
+  // (a refused event, a full disk, a damaged file) is not cured by waiting.
   virtual Status log_predictions(const std::vector<PredictionEvent>& events) = 0;
   // Events with since_ms <= time < until_ms (0: unbounded), oldest first, at most max_results (0: all).
   virtual StatusOr<std::vector<PredictionEvent>> list_predictions(int64_t since_ms, int64_t until_ms,
@@ -99,9 +103,20 @@ class Store {
   virtual StatusOr<std::vector<Outcome>> list_outcomes() = 0;
 };
 
+// How the store's connection waits for other processes and how durable a commit is.
+struct StoreOptions {
+  // A write waits this long for another process's write lock (SQLite's busy timeout), five
+  // times with pauses growing from 50 ms to 0.8 s in between, before failing busy.
+  int lock_wait_ms = 30000;
+  // false (SQLite's synchronous=NORMAL): a committed write survives the crash or kill -9 of any
+  // process, but a power cut or a kernel crash may lose the last commits. true (FULL): each
+  // commit is fsynced and survives those too, at the price of one fsync per transaction.
+  bool sync_each_commit = false;
+};
+
 // Opens the SQLite store in `dir`, creating the folder and the database when `create` is set,
 // and migrating an older schema to the current one.
 StatusOr<std::unique_ptr<Store>> open_store(const std::filesystem::path& dir, bool create = true,
-                                            std::shared_ptr<const Clock> clock = nullptr);
+                                            std::shared_ptr<const Clock> clock = nullptr, StoreOptions options = {});
 
 }  // namespace credo::store

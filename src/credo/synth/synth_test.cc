@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "credo/base/temp_dir.h"
 #include "credo/data/csv_reader.h"
 #include "credo/synth/column_model.h"
 #include "credo/synth/table_rows.h"
@@ -42,7 +43,8 @@ const nlohmann::json& profile_column(HcTable t, const std::string& column) {
 class SynthTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("credo_synth_" + std::to_string(::getpid())));
+    temp_ = new TempDir("synth");
+    dir_ = new fs::path(temp_->path());
     SynthOptions o;
     o.clients = kClients;
     o.seed = 7;
@@ -61,11 +63,10 @@ class SynthTest : public ::testing::Test {
     }
   }
   static void TearDownTestSuite() {
-    std::error_code ec;
-    fs::remove_all(*dir_, ec);
     delete tables_;
     delete summary_;
     delete dir_;
+    delete temp_;
   }
   static const Table& table(HcTable t) { return tables_->at(t); }
   static const Column& column(HcTable t, const char* name) {
@@ -75,10 +76,12 @@ class SynthTest : public ::testing::Test {
   }
   static fs::path out() { return *dir_ / "a"; }
 
+  static TempDir* temp_;
   static fs::path* dir_;
   static SynthSummary* summary_;
   static std::map<HcTable, Table>* tables_;
 };
+TempDir* SynthTest::temp_ = nullptr;
 fs::path* SynthTest::dir_ = nullptr;
 SynthSummary* SynthTest::summary_ = nullptr;
 std::map<HcTable, Table>* SynthTest::tables_ = nullptr;
@@ -438,7 +441,8 @@ TEST_F(SynthTest, DriftShiftsTheDocumentedColumns) {
 
 TEST(SynthErrors, BadArgumentsAreRejected) {
   SynthOptions o;
-  o.out_dir = (fs::temp_directory_path() / ("credo_synth_err_" + std::to_string(::getpid()))).string();
+  TempDir dir("synth_err");
+  o.out_dir = (dir / "out").string();
   o.clients = 0;
   EXPECT_EQ(generate_homecredit(o).status().code(), StatusCode::kInvalidArgument);
   o.clients = 10;
@@ -454,14 +458,13 @@ TEST(SynthErrors, BadArgumentsAreRejected) {
 }
 
 TEST(SynthCommand, ExitCodes) {
-  std::string dir = (fs::temp_directory_path() / ("credo_synth_cli_" + std::to_string(::getpid()))).string();
+  TempDir temp("synth_cli");
+  std::string dir = (temp / "out").string();
   std::string bin = CREDO_BINARY;
   EXPECT_NE(std::system((bin + " synth --clients 0 --out " + dir + " --quiet 2>/dev/null").c_str()), 0);
   EXPECT_NE(std::system((bin + " synth --clients 10 --drift -1 --out " + dir + " --quiet 2>/dev/null").c_str()), 0);
   EXPECT_EQ(std::system((bin + " synth --clients 300 --seed 3 --out " + dir + " --quiet >/dev/null").c_str()), 0);
   EXPECT_TRUE(fs::exists(fs::path(dir) / "credit_card_balance.csv"));
-  std::error_code ec;
-  fs::remove_all(dir, ec);
 }
 
 }  // namespace
