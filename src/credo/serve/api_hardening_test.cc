@@ -319,6 +319,7 @@ TEST_F(ApiTest, OversizedRequestLinesAndHeadsAnswerWithTheirOwnId) {
   EXPECT_EQ(uri_id.size(), 16u);
   EXPECT_NE(uri_id, first_id);
   EXPECT_EQ(body_of(long_uri)["error"]["request_id"], uri_id);
+  EXPECT_EQ(body_of(long_uri)["error"]["code"], "URI_TOO_LONG");
 
   RawConnection d(api().port());
   ASSERT_TRUE(d.send("GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(20000, 'h') + "\r\n\r\n"));
@@ -329,6 +330,7 @@ TEST_F(ApiTest, OversizedRequestLinesAndHeadsAnswerWithTheirOwnId) {
   EXPECT_NE(head_id, first_id);
   EXPECT_NE(head_id, uri_id);
   EXPECT_EQ(body_of(big_head)["error"]["request_id"], head_id);
+  EXPECT_EQ(body_of(big_head)["error"]["code"], "HEADERS_TOO_LARGE");
 }
 
 TEST(ApiHardeningTest, AFailedReloadSaysNoPath) {
@@ -349,7 +351,7 @@ TEST(ApiHardeningTest, AFailedReloadSaysNoPath) {
   auto [status, answer] = api.post("/admin/reload", json::object());
   EXPECT_EQ(status, 503) << answer;
   EXPECT_EQ(answer.dump().find(api.dir().string()), std::string::npos) << answer;
-  EXPECT_EQ(answer.dump().find('/' + std::string("tmp")), std::string::npos) << answer;
+  EXPECT_EQ(answer["error"]["message"].get<std::string>().find('/'), std::string::npos) << answer;  // no path at all
   EXPECT_EQ(api.get("/api/v1/model").second["version"], 1);  // still serving the previous version
 }
 
