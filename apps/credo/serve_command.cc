@@ -98,6 +98,13 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--port", flags->server.port, "Port (0: any free port)")->envname("CREDO_PORT")->capture_default_str();
   cmd->add_option("--workers", flags->server.limits.worker_threads, "Threads running requests (connections cost none)")
       ->capture_default_str();
+  cmd->add_option("--max-connections", flags->server.limits.max_connections, "Open connections at most, in total")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--max-connections-per-address", flags->server.limits.max_connections_per_address,
+                  "Open connections at most from one client address (0: no cap; behind a proxy, every client has the proxy's address)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_flag("-q,--quiet", flags->quiet, "No access log");
   cmd->callback([flags, &exit_code] { exit_code = report(run_serve(*flags)); });
 }

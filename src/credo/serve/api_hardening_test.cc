@@ -154,6 +154,27 @@ TEST(ApiHardeningTest, SlowHeadersHoldNoWorkerAndAreClosedAtTheHeadDeadline) {
   EXPECT_LT(seconds_to_answer(api, "/health"), 1.0);
 }
 
+TEST(ApiHardeningTest, ASlowBodyIsClosedAtTheBodyDeadline) {
+  ServerOptions options;
+  options.limits.body_timeout = std::chrono::milliseconds(800);
+  ServedApi api(std::move(options));
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  RawConnection c(api.port());
+  ASSERT_TRUE(c.send("POST /api/v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 100\r\n\r\n{"));
+  auto start = Clock::now();
+  bool closed = false;
+  // A byte every 100 ms keeps the connection busy (no idle timeout) but the body never ends in time.
+  for (int i = 0; i < 30 && !closed; ++i) {
+    c.send(" ");
+    closed = c.closed_by_peer(100);
+  }
+  EXPECT_TRUE(closed);
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_GT(seconds, 0.7);
+  EXPECT_LT(seconds, 2.0);
+}
+
 TEST(ApiHardeningTest, IdleKeepAliveConnectionsLeaveNewClientsServed) {
   ServerOptions options;
   options.limits.max_connections_per_address = 0;  // on loopback every client has one address
