@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -116,11 +117,13 @@ TEST(ServeCliTest, ServesWhatPredictWritesAndLogsEveryAnswerBeforeExiting) {
   ASSERT_GT(port, 0) << server.output();
   httplib::Client client("127.0.0.1", port);
   int answered = 0, compared = 0;
+  std::vector<std::string> request_ids;
   for (auto it = expected.begin(); it != expected.end(); std::advance(it, 1)) {
     if (compared == 60) break;
     auto res = client.Get("/api/v1/clients/" + std::to_string(it->first) + "/score");
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 200) << res->body;
+    request_ids.push_back(res->get_header_value("X-Request-Id"));
     ++answered;
     json score = json::parse(res->body);
     EXPECT_NEAR(score["probability"].get<double>(), it->second.first, 1e-6) << it->first;
@@ -134,9 +137,21 @@ TEST(ServeCliTest, ServesWhatPredictWritesAndLogsEveryAnswerBeforeExiting) {
   ASSERT_TRUE(posted && posted->status == 200);
   ++answered;
 
+  request_ids.push_back(posted->get_header_value("X-Request-Id"));
+
   EXPECT_EQ(server.terminate(), 0) << server.output();
   std::string out = server.output();
   EXPECT_NE(out.find("stopped            " + std::to_string(answered) + " predictions logged"), std::string::npos) << out;
+  // The access log (written by its own thread) has a complete line for every answer, SIGTERM or not.
+  std::set<std::string> logged_ids;
+  std::stringstream lines(out);
+  for (std::string log_line; std::getline(lines, log_line);) {
+    if (log_line.empty() || log_line[0] != '{') continue;
+    json entry = json::parse(log_line, nullptr, false);
+    ASSERT_FALSE(entry.is_discarded()) << log_line;
+    logged_ids.insert(entry["request_id"].get<std::string>());
+  }
+  for (const std::string& id : request_ids) EXPECT_TRUE(logged_ids.count(id)) << id;
   CommandRun listed = credo("runs list --store " + store);  // the store is intact and readable
   EXPECT_EQ(listed.exit_code, 0) << listed.output;
   auto opened = store::open_store(store, false);
@@ -163,6 +178,42 @@ TEST(ServeCliTest, RefusesUnsafeSettingsWithAClearError) {
   CommandRun unknown = credo("serve --port 0 --model models:/no-such-model@champion" + store);
   EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
   EXPECT_NE(unknown.output.find("no-such-model"), std::string::npos) << unknown.output;
+}
+
+// What container platforms set: CREDO_HOST, CREDO_PORT, CREDO_MODEL and CREDO_TOKEN_FILE stand
+// for the flags when these are absent.
+TEST(ServeCliTest, ReadsItsSettingsFromTheEnvironment) {
+  const serve::testing::PreparedModels& prepared = serve::testing::prepared_models();
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  TempDir dir("serve_cli_env");
+  fs::copy(prepared.store, dir.path() / "store", fs::copy_options::recursive);
+  fs::path tokens = dir.path() / "tokens";
+  std::string reader(40, 'r');
+  std::ofstream(tokens) << "read " << reader << " env\n";
+  fs::permissions(tokens, fs::perms::owner_read | fs::perms::owner_write);
+
+  ::setenv("CREDO_HOST", "0.0.0.0", 1);  // beyond loopback without tokens: refused
+  ::setenv("CREDO_PORT", "0", 1);
+  CommandRun open_host = credo("serve --store " + (dir.path() / "store").string());
+  EXPECT_EQ(open_host.exit_code, 2) << open_host.output;
+  EXPECT_NE(open_host.output.find("--host 0.0.0.0"), std::string::npos) << open_host.output;
+
+  ::setenv("CREDO_HOST", "127.0.0.1", 1);
+  ::setenv("CREDO_MODEL", "models:/credit-default/2", 1);
+  ::setenv("CREDO_TOKEN_FILE", tokens.c_str(), 1);
+  ServeProcess server({"--store", (dir.path() / "store").string(), "--reload-interval", "0"}, dir.path() / "serve.log");
+  int port = server.port();
+  for (const char* name : {"CREDO_HOST", "CREDO_PORT", "CREDO_MODEL", "CREDO_TOKEN_FILE"}) ::unsetenv(name);
+  ASSERT_GT(port, 0) << server.output();
+  httplib::Client client("127.0.0.1", port);
+  auto anonymous = client.Get("/version");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);  // the token file was read
+  auto version = client.Get("/version", {{"Authorization", "Bearer " + reader}});
+  ASSERT_TRUE(version);
+  ASSERT_EQ(version->status, 200) << version->body;
+  EXPECT_EQ(json::parse(version->body)["model"]["version"], 2);  // the model URI was read
+  EXPECT_EQ(server.terminate(), 0) << server.output();
 }
 
 }  // namespace

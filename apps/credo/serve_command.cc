@@ -2,12 +2,12 @@
 #include <csignal>
 #include <cstdio>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "commands.h"
 #include "credo/serve/api_server.h"
+#include "credo/serve/listen_address.h"
+#include "credo/serve/reload_poller.h"
 #include "store_options.h"
 
 namespace credo::cli {
@@ -20,18 +20,11 @@ struct ServeFlags {
   bool quiet = false;
 };
 
-bool is_loopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 Status run_serve(ServeFlags& flags) {
   if (!flags.token_file.empty()) {
     CREDO_ASSIGN_OR_RETURN(flags.server.tokens, serve::AccessTokens::load(flags.token_file));
   }
-  if (!is_loopback(flags.server.host) && !flags.server.tokens.enforced())
-    return Status::InvalidArgument("--host " + flags.server.host +
-                                   " is not a loopback address: listening beyond this machine needs bearer tokens "
-                                   "(--token-file FILE)");
+  CREDO_RETURN_IF_ERROR(serve::check_listen_address(flags.server.host, flags.server.tokens.enforced()));
   if (flags.reload_interval_seconds < 0)
     return Status::InvalidArgument("--reload-interval must be 0 (never) or a number of seconds");
   // SIGINT and SIGTERM are taken by a thread that stops the server, so the main thread returns
@@ -62,22 +55,7 @@ Status run_serve(ServeFlags& flags) {
   std::printf("listening on       http://%s:%d  (docs: /docs)\n", host.c_str(), server.port());
   std::fflush(stdout);
   // The alias is checked every --reload-interval seconds; a moved alias is loaded and swapped in.
-  std::mutex stop_mutex;
-  std::condition_variable stop_requested;
-  bool stopping = false;
-  std::thread reload_poller([&] {
-    if (flags.reload_interval_seconds == 0) return;
-    std::unique_lock lock(stop_mutex);
-    while (!stop_requested.wait_for(lock, std::chrono::seconds(flags.reload_interval_seconds), [&] { return stopping; })) {
-      lock.unlock();
-      StatusOr<serve::ReloadResult> reloaded = server.reload();
-      if (!reloaded.ok())
-        std::fprintf(stderr, "reload failed: %s (still serving the previous version)\n", reloaded.status().message().c_str());
-      else if (reloaded->reloaded)
-        std::fprintf(stderr, "reloaded           version %d -> %d\n", reloaded->from_version, reloaded->to_version);
-      lock.lock();
-    }
-  });
+  serve::ReloadPoller reload_poller(server, std::chrono::seconds(flags.reload_interval_seconds), stderr);
   std::thread signal_waiter([&] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
@@ -87,12 +65,7 @@ Status run_serve(ServeFlags& flags) {
   // serve() also returns when listening fails; wake the waiter so it can be joined.
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
-  {
-    std::lock_guard lock(stop_mutex);
-    stopping = true;
-  }
-  stop_requested.notify_all();
-  reload_poller.join();
+  reload_poller.stop();
   // The server has answered its last request: write every prediction it acknowledged.
   prediction_log.close();
   std::printf("stopped            %llu predictions logged\n",
@@ -105,21 +78,33 @@ Status run_serve(ServeFlags& flags) {
 void add_serve_command(CLI::App& app, int& exit_code) {
   auto flags = std::make_shared<ServeFlags>();
   CLI::App* cmd = app.add_subcommand("serve", "Serve a registered model over HTTP: score, decide, explain");
+  // Container platforms configure through the environment: each flag below with an envname()
+  // reads it when the flag is absent.
   cmd->add_option("--model", flags->model, "models:/NAME@ALIAS, models:/NAME/VERSION or runs:/RUN/model")
+      ->envname("CREDO_MODEL")
       ->capture_default_str();
   add_store_flag(cmd, flags->store);
   cmd->add_option("--data", flags->data,
                   "The Home Credit folder or zip of the known clients (default: the one the features were built from)");
   cmd->add_option("--token-file", flags->token_file,
-                  "Bearer tokens with roles, one per line: ROLE TOKEN [NAME] (roles read, score, admin)");
+                  "Bearer tokens with roles, one per line: ROLE TOKEN [NAME] (roles read, score, admin)")
+      ->envname("CREDO_TOKEN_FILE");
   cmd->add_option("--reload-interval", flags->reload_interval_seconds,
                   "Seconds between checks that the model's alias still names the version served (0: never)")
       ->capture_default_str();
   cmd->add_option("--features", flags->features,
                   "The known clients' feature file (default: the one the model was trained on)");
-  cmd->add_option("--host", flags->server.host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", flags->server.port, "Port (0: any free port)")->capture_default_str();
-  cmd->add_option("--workers", flags->server.worker_threads, "Threads serving connections")->capture_default_str();
+  cmd->add_option("--host", flags->server.host, "Address to listen on")->envname("CREDO_HOST")->capture_default_str();
+  cmd->add_option("--port", flags->server.port, "Port (0: any free port)")->envname("CREDO_PORT")->capture_default_str();
+  cmd->add_option("--workers", flags->server.limits.worker_threads, "Threads running requests (connections cost none)")
+      ->capture_default_str();
+  cmd->add_option("--max-connections", flags->server.limits.max_connections, "Open connections at most, in total")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--max-connections-per-address", flags->server.limits.max_connections_per_address,
+                  "Open connections at most from one client address (0: no cap; behind a proxy, every client has the proxy's address)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_flag("-q,--quiet", flags->quiet, "No access log");
   cmd->callback([flags, &exit_code] { exit_code = report(run_serve(*flags)); });
 }

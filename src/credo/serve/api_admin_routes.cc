@@ -1,6 +1,7 @@
 // The routes that change state: reloading the model (when its alias moved in the registry) and
 // recording a client's true outcome for performance monitoring.
 #include <chrono>
+#include <cstdio>
 
 #include "credo/serve/api_routes.h"
 
@@ -26,13 +27,19 @@ std::optional<int64_t> parse_observed_at(const std::string& text) {
 }  // namespace
 
 void install_admin_routes(ApiContext& context) {
-  context.route("POST", "/admin/reload", [&](const httplib::Request&, httplib::Response& res) {
+  context.route("POST", "/admin/reload", [&](const HttpRequest&, HttpResponse& res) {
     StatusOr<json> reloaded = context.reload(false);
-    if (!reloaded.ok()) return send_status(res, reloaded.status());
+    if (!reloaded.ok()) {
+      // The reason names the store's files: it is for the operator's log, not the caller.
+      std::fprintf(stderr, "reload failed (request %s): %s (still serving the previous version)\n",
+                   current_request().request_id.c_str(), reloaded.status().message().c_str());
+      return send_error(res, 503, "the model could not be reloaded; the previous version is still served "
+                                  "(the server's log says why, under this request id)");
+    }
     send_json(res, 200, *reloaded);
   });
 
-  context.route("POST", "/api/v1/outcomes", [&](const httplib::Request& req, httplib::Response& res) {
+  context.route("POST", "/api/v1/outcomes", [&](const HttpRequest& req, HttpResponse& res) {
     StatusOr<json> body = parse_json_body(req);
     if (!body.ok()) return send_status(res, body.status());
     if (!body->is_object()) return send_error(res, 422, "body: expected {\"client_id\": int, \"defaulted\": bool}");
@@ -56,6 +63,8 @@ void install_admin_routes(ApiContext& context) {
       if (!ms) return send_error(res, 422, "body.observed_at: expected a date 2026-11-30 or a UTC time 2026-11-30T12:00:00Z");
       outcome.time_ms = *ms;
     }
+    if (!context.service.current()->clients->find(outcome.client_id))
+      return send_error(res, 404, "client " + std::to_string(outcome.client_id) + " is not known");
     outcome.source = "api" + (current_request().token_name.empty() ? "" : ":" + current_request().token_name);
     Status recorded = context.store.record_outcome(outcome);
     if (!recorded.ok()) return send_status(res, recorded);

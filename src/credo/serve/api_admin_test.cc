@@ -15,12 +15,13 @@ using testing::json;
 using testing::ServedApi;
 
 TEST_F(ApiTest, OutcomesAreRecordedForMonitoring) {
-  auto [status, recorded] = post("/api/v1/outcomes", {{"client_id", 123456}, {"defaulted", true}, {"observed_at", "2026-11-30"}});
+  int64_t known = model()->clients->matrix().id(5);
+  auto [status, recorded] = post("/api/v1/outcomes", {{"client_id", known}, {"defaulted", true}, {"observed_at", "2026-11-30"}});
   ASSERT_EQ(status, 201) << recorded;
   EXPECT_EQ(recorded["recorded"], true);
   bool found = false;
   for (const store::Outcome& o : api().store().list_outcomes().value())
-    if (o.client_id == 123456) {
+    if (o.client_id == known) {
       found = true;
       EXPECT_EQ(o.target, 1);
       EXPECT_EQ(o.time_ms, 1795996800000);  // 2026-11-30T00:00:00Z
@@ -29,6 +30,10 @@ TEST_F(ApiTest, OutcomesAreRecordedForMonitoring) {
   EXPECT_EQ(post("/api/v1/outcomes", {{"client_id", 1}, {"defaulted", "yes"}}).first, 422);
   EXPECT_EQ(post("/api/v1/outcomes", {{"client_id", 1}, {"defaulted", false}, {"when", 3}}).first, 422);
   EXPECT_EQ(post("/api/v1/outcomes", {{"client_id", 1}, {"defaulted", false}, {"observed_at", "30/11/2026"}}).first, 422);
+  // An outcome is for a known client: one the service has never heard of is a mistake, not a record.
+  auto [unknown_status, unknown] = post("/api/v1/outcomes", {{"client_id", 999}, {"defaulted", false}});
+  EXPECT_EQ(unknown_status, 404);
+  EXPECT_EQ(unknown["error"]["message"], "client 999 is not known");
 }
 
 TEST_F(ApiTest, MetricsCountRequestsDecisionsAndTheModel) {
@@ -131,8 +136,9 @@ TEST(ApiTokensTest, RolesDecideWhoMayCallWhat) {
   EXPECT_EQ(api.post("/api/v1/score", posted, scorer).first, 200);
   EXPECT_EQ(api.post("/admin/reload", json::object(), scorer).first, 403);
   EXPECT_EQ(api.post("/admin/reload", json::object(), admin).first, 200);
-  EXPECT_EQ(api.post("/api/v1/outcomes", {{"client_id", 1}, {"defaulted", false}}, scorer).first, 403);
-  EXPECT_EQ(api.post("/api/v1/outcomes", {{"client_id", 1}, {"defaulted", false}}, admin).first, 201);
+  int64_t known = api.service().current()->clients->matrix().id(1);
+  EXPECT_EQ(api.post("/api/v1/outcomes", {{"client_id", known}, {"defaulted", false}}, scorer).first, 403);
+  EXPECT_EQ(api.post("/api/v1/outcomes", {{"client_id", known}, {"defaulted", false}}, admin).first, 201);
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ json importance_json(const ServedModel& model, size_t top) {
 }
 
 // The client population's endpoints need the raw applications (credo serve --data).
-bool has_population(const ServedModel& model, httplib::Response& res) {
+bool has_population(const ServedModel& model, HttpResponse& res) {
   if (model.population) return true;
   send_error(res, 503, "the known clients' applications are not loaded: start credo serve with --data");
   return false;
@@ -70,19 +70,19 @@ bool has_population(const ServedModel& model, httplib::Response& res) {
 void install_client_routes(ApiContext& context) {
   ScoringService& service = context.service;
 
-  context.route("GET", "/api/v1/model", [&](const httplib::Request&, httplib::Response& res) {
+  context.route("GET", "/api/v1/model", [&](const HttpRequest&, HttpResponse& res) {
     send_json(res, 200, model_json(*service.current()));
   });
 
-  context.route("GET", "/api/v1/importance", [&](const httplib::Request& req, httplib::Response& res) {
+  context.route("GET", "/api/v1/importance", [&](const HttpRequest& req, HttpResponse& res) {
     std::shared_ptr<const ServedModel> model = service.current();
     StatusOr<int64_t> top = query_int(req, "top", kDefaultImportanceTop, 1, static_cast<int64_t>(model->num_features()));
     if (!top.ok()) return send_status(res, top.status());
     send_json(res, 200, importance_json(*model, static_cast<size_t>(*top)));
   });
 
-  context.route("GET", "/api/v1/clients/{id}", [&](const httplib::Request& req, httplib::Response& res) {
-    StatusOr<int64_t> id = parse_client_id(req.matches[1].str(), "client id");
+  context.route("GET", "/api/v1/clients/{id}", [&](const HttpRequest& req, HttpResponse& res) {
+    StatusOr<int64_t> id = parse_client_id(req.matches[1], "client id");
     if (!id.ok()) return send_status(res, id.status());
     std::shared_ptr<const ServedModel> model = service.current();
     if (!has_population(*model, res)) return;
@@ -91,7 +91,7 @@ void install_client_routes(ApiContext& context) {
     send_json(res, 200, *described);
   });
 
-  context.route("GET", "/api/v1/population", [&](const httplib::Request& req, httplib::Response& res) {
+  context.route("GET", "/api/v1/population", [&](const HttpRequest& req, HttpResponse& res) {
     std::shared_ptr<const ServedModel> model = service.current();
     if (!has_population(*model, res)) return;
     if (!req.has_param("feature")) return send_error(res, 422, "query: give feature=NAME (an input of the model or an application field)");
@@ -109,8 +109,8 @@ void install_client_routes(ApiContext& context) {
     send_json(res, 200, *distribution);
   });
 
-  context.route("GET", "/api/v1/clients/{id}/similar", [&](const httplib::Request& req, httplib::Response& res) {
-    StatusOr<int64_t> id = parse_client_id(req.matches[1].str(), "client id");
+  context.route("GET", "/api/v1/clients/{id}/similar", [&](const HttpRequest& req, HttpResponse& res) {
+    StatusOr<int64_t> id = parse_client_id(req.matches[1], "client id");
     if (!id.ok()) return send_status(res, id.status());
     StatusOr<int64_t> k = query_int(req, "k", 10, 1, kMaxSimilar);
     if (!k.ok()) return send_status(res, k.status());

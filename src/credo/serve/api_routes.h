@@ -5,8 +5,6 @@
 // model, importance, clients, population, similar) and api_admin_routes.cc (reload, outcomes).
 #pragma once
 
-#include <httplib.h>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -21,21 +19,17 @@
 #include "credo/base/json_writer.h"
 #include "credo/base/status.h"
 #include "credo/serve/api_server.h"
+#include "credo/serve/http_message.h"
 #include "credo/serve/prediction_log.h"
 #include "credo/serve/scoring_service.h"
 
 namespace credo::serve::api {
 
 using json = nlohmann::json;
-using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+using Handler = std::function<void(const HttpRequest&, HttpResponse&)>;
 
-// Per-request facts, kept on the worker thread that serves the request from routing to the log.
-struct RequestFacts {
-  std::chrono::steady_clock::time_point start;
-  std::string request_id;
-  size_t route = 0;          // index of the matched endpoint (see ApiContext::route)
-  std::string token_name;    // who called, when tokens are enforced
-};
+// The facts of the request the calling thread is serving (its id, route and caller), from its
+// head to its access-log line.
 RequestFacts& current_request();
 
 struct ApiContext {
@@ -43,7 +37,6 @@ struct ApiContext {
   store::Store& store;  // outcomes are recorded here
   ServerOptions options;
   PredictionLog* log = nullptr;
-  httplib::Server& http;
   // Adds an endpoint: `pattern` is the catalogue's ("/api/v1/clients/{id}/score"); the handler
   // runs after the caller's token was checked against the endpoint's role.
   std::function<void(const char* method, const char* pattern, Handler handler)> route;
@@ -55,26 +48,27 @@ struct ApiContext {
   std::function<StatusOr<json>(bool force)> reload;
 };
 
-void send_json(httplib::Response& res, int status, const json& body);
+void send_json(HttpResponse& res, int status, const json& body);
 // {"error": {"status", "code", "message", "request_id"}}.
-void send_error(httplib::Response& res, int status, const std::string& message);
+void send_error(HttpResponse& res, int status, const std::string& message);
 // A Status from the service: NotFound 404, InvalidArgument 422, ParseError 400,
 // FailedPrecondition 503; anything else 500 said without details.
-void send_status(httplib::Response& res, const Status& status);
+void send_status(HttpResponse& res, const Status& status);
 
-// The request body as JSON: a ParseError naming the position when it is not JSON.
-StatusOr<json> parse_json_body(const httplib::Request& req);
+// The request body as JSON: a ParseError naming the position when it is not JSON, an
+// InvalidArgument naming the path of a number beyond a 64-bit float (json_body.h).
+StatusOr<json> parse_json_body(const HttpRequest& req);
 // Malformed paths and queries are ParseErrors (400); a body that parses but is wrong is an
 // InvalidArgument (422).
 // A path segment that must be a client id (SK_ID_CURR).
 StatusOr<int64_t> parse_client_id(const std::string& text, const std::string& what);
 // A query parameter that must be a whole number in [low, high]; `fallback` when absent.
-StatusOr<int64_t> query_int(const httplib::Request& req, const char* name, int64_t fallback, int64_t low, int64_t high);
+StatusOr<int64_t> query_int(const HttpRequest& req, const char* name, int64_t fallback, int64_t low, int64_t high);
 // A query parameter that must be true/false/1/0; false when absent.
-StatusOr<bool> query_bool(const httplib::Request& req, const char* name);
+StatusOr<bool> query_bool(const HttpRequest& req, const char* name);
 
 // A JSON text already written (by a JsonWriter: the hot answers are not built as trees).
-void send_json_text(httplib::Response& res, int status, std::string body);
+void send_json_text(HttpResponse& res, int status, std::string body);
 // The model fields every answer carries: {name, version, alias}.
 json model_ref_json(const ServedModel& model);
 // The members of a score answer (client_id, probability, decision, threshold,

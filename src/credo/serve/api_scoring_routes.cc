@@ -1,6 +1,7 @@
 // The scoring routes: a known client's score and explanation, a posted application's (new, or a
 // known client's with changed fields: a what-if), batches, and MLflow's /invocations protocol.
 // Every score answered is recorded in the prediction log first.
+#include <cctype>
 #include <cmath>
 
 #include "credo/serve/api_routes.h"
@@ -98,8 +99,8 @@ std::string explained_answer(const ScoringService::Explained& explained, const S
 void install_scoring_routes(ApiContext& context) {
   ScoringService& service = context.service;
 
-  context.route("GET", "/api/v1/clients/{id}/score", [&](const httplib::Request& req, httplib::Response& res) {
-    StatusOr<int64_t> id = parse_client_id(req.matches[1].str(), "client id");
+  context.route("GET", "/api/v1/clients/{id}/score", [&](const HttpRequest& req, HttpResponse& res) {
+    StatusOr<int64_t> id = parse_client_id(req.matches[1], "client id");
     if (!id.ok()) return send_status(res, id.status());
     std::shared_ptr<const ServedModel> model = service.current();
     StatusOr<Score> score = service.score_client(*model, *id);
@@ -108,7 +109,7 @@ void install_scoring_routes(ApiContext& context) {
     send_json_text(res, 200, score_answer(*score, *model));
   });
 
-  context.route("POST", "/api/v1/score", [&](const httplib::Request& req, httplib::Response& res) {
+  context.route("POST", "/api/v1/score", [&](const HttpRequest& req, HttpResponse& res) {
     StatusOr<json> body = parse_json_body(req);
     if (!body.ok()) return send_status(res, body.status());
     std::shared_ptr<const ServedModel> model = service.current();
@@ -121,7 +122,7 @@ void install_scoring_routes(ApiContext& context) {
     send_json_text(res, 200, score_answer(*score, *model, &*posted));
   });
 
-  context.route("POST", "/api/v1/score/batch", [&](const httplib::Request& req, httplib::Response& res) {
+  context.route("POST", "/api/v1/score/batch", [&](const HttpRequest& req, HttpResponse& res) {
     StatusOr<json> body = parse_json_body(req);
     if (!body.ok()) return send_status(res, body.status());
     if (!body->is_object() || !body->contains("applications") || !(*body)["applications"].is_array())
@@ -155,8 +156,8 @@ void install_scoring_routes(ApiContext& context) {
     send_json_text(res, 200, std::move(answer));
   });
 
-  context.route("GET", "/api/v1/clients/{id}/explanation", [&](const httplib::Request& req, httplib::Response& res) {
-    StatusOr<int64_t> id = parse_client_id(req.matches[1].str(), "client id");
+  context.route("GET", "/api/v1/clients/{id}/explanation", [&](const HttpRequest& req, HttpResponse& res) {
+    StatusOr<int64_t> id = parse_client_id(req.matches[1], "client id");
     if (!id.ok()) return send_status(res, id.status());
     StatusOr<int64_t> top = query_int(req, "top", kDefaultReasons, 1, kMaxReasons);
     if (!top.ok()) return send_status(res, top.status());
@@ -168,7 +169,7 @@ void install_scoring_routes(ApiContext& context) {
     send_json_text(res, 200, explained_answer(*explained, *model, *all, nullptr));
   });
 
-  context.route("POST", "/api/v1/explanation", [&](const httplib::Request& req, httplib::Response& res) {
+  context.route("POST", "/api/v1/explanation", [&](const HttpRequest& req, HttpResponse& res) {
     StatusOr<int64_t> top = query_int(req, "top", kDefaultReasons, 1, kMaxReasons);
     if (!top.ok()) return send_status(res, top.status());
     StatusOr<bool> all = query_bool(req, "all");
@@ -187,12 +188,17 @@ void install_scoring_routes(ApiContext& context) {
   });
 
   // MLflow's scoring protocol: the model's inputs by name, probabilities back; errors in MLflow's shape.
-  context.route("POST", "/invocations", [&](const httplib::Request& req, httplib::Response& res) {
+  context.route("POST", "/invocations", [&](const HttpRequest& req, HttpResponse& res) {
     std::shared_ptr<const ServedModel> model = service.current();
     std::vector<std::string> names;
     names.reserve(model->num_features());
     for (const FeatureInfo& f : model->features()) names.push_back(f.name);
-    StatusOr<InputRows> rows = parse_invocations_body(req.body, names, kMaxBatchApplications);
+    // The server let through only JSON and CSV (415 otherwise).
+    std::string type = req.get_header_value("Content-Type").substr(0, 8);
+    for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    bool csv = type == "text/csv";
+    StatusOr<InputRows> rows = csv ? parse_invocations_csv(req.body, names, kMaxBatchApplications)
+                                   : parse_invocations_body(req.body, names, kMaxBatchApplications);
     if (!rows.ok()) {
       res.status = 400;
       res.set_content(mlflow_error_json(rows.status().message()), "application/json");
@@ -211,7 +217,7 @@ void install_scoring_routes(ApiContext& context) {
     res.set_content(predictions_json(probabilities), "application/json");
   });
 
-  context.route("GET", "/ping", [](const httplib::Request&, httplib::Response& res) {
+  context.route("GET", "/ping", [](const HttpRequest&, HttpResponse& res) {
     res.status = 200;
     res.set_content("\n", "application/json");
   });

@@ -1,5 +1,5 @@
-// The scoring API over HTTP (cpp-httplib): routes, JSON answers and errors, request ids, bearer
-// tokens, limits, metrics and the access log. It owns no model logic: every answer comes from
+// The scoring API over HTTP (transport: serve/http_server.h): routes, JSON answers and errors,
+// request ids, bearer tokens, limits, metrics and the access log. It owns no model logic: every answer comes from
 // the ScoringService. Listens on 127.0.0.1 unless told otherwise.
 #pragma once
 
@@ -9,6 +9,7 @@
 
 #include "credo/base/status.h"
 #include "credo/serve/access_tokens.h"
+#include "credo/serve/http_server.h"
 #include "credo/serve/prediction_log.h"
 #include "credo/serve/scoring_service.h"
 #include "credo/store/store.h"
@@ -18,14 +19,10 @@ namespace credo::serve {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                     // 0: a free port chosen by the system (see ApiServer::port)
-  size_t max_body_bytes = 1u << 20;    // larger bodies get 413
-  int read_timeout_seconds = 5;        // for headers and body
-  int write_timeout_seconds = 5;
-  // The bounded pool serving connections: each open keep-alive connection holds one worker, so
-  // more clients than workers wait for a connection to close (or its 5 s idle timeout).
-  int worker_threads = 64;
-  int keep_alive_max_requests = 10000; // requests on one connection before it is closed
-  FILE* access_log = stderr;           // one JSON line per request; nullptr for none
+  // Body, head and URI sizes, the head, body and answer deadlines, idle time, connections in
+  // total and per client address, I/O and worker threads (limits.worker_threads: --workers).
+  HttpLimits limits;
+  FILE* access_log = stderr;           // one JSON line per request, written off the request path; nullptr for none
   AccessTokens tokens;                 // none: every request allowed (loopback only)
 };
 
@@ -48,9 +45,12 @@ class ApiServer {
   Status bind();
   // The bound port (after bind()).
   int port() const { return port_; }
-  // Serves until stop() is called (from another thread or a signal handler's thread).
+  // Serves until stop() is called (from another thread or a signal handler's thread); returns
+  // once the requests in flight are answered and the access log is written out.
   Status serve();
   void stop();
+  // The transport, for its counters.
+  const HttpServer& transport() const;
 
   // Loads the version the model URI names now and swaps it in when it is another one than the
   // one served (or always with `force`). Requests in flight finish on the old version. One

@@ -224,6 +224,20 @@ TEST_F(ApiTest, MlflowInvocationsScoreTheModelInputs) {
   ASSERT_EQ(answer["predictions"].size(), 2u);
   for (size_t i = 0; i < 2; ++i) EXPECT_NEAR(answer["predictions"][i].get<double>(), expected[i], 1e-6);
 
+  // The same rows as text/csv, as pandas writes them (an empty cell is missing).
+  std::string csv;
+  for (size_t c = 0; c < columns.size(); ++c) csv += (c ? "," : "") + columns[c].get<std::string>();
+  csv += "\n";
+  for (const json& values : data) {
+    for (size_t c = 0; c < values.size(); ++c) csv += (c ? "," : "") + (values[c].is_null() ? std::string() : values[c].dump());
+    csv += "\n";
+  }
+  auto from_csv = api().client().Post("/invocations", csv, "text/csv");
+  ASSERT_TRUE(from_csv);
+  ASSERT_EQ(from_csv->status, 200) << from_csv->body;
+  json csv_answer = json::parse(from_csv->body);
+  for (size_t i = 0; i < 2; ++i) EXPECT_EQ(csv_answer["predictions"][i], answer["predictions"][i]);
+
   auto [bad_status, bad] = post("/invocations", {{"dataframe_split", {{"columns", {"NOT_AN_INPUT"}}, {"data", {{1}}}}}});
   EXPECT_EQ(bad_status, 400);
   EXPECT_EQ(bad["error_code"], "BAD_REQUEST");

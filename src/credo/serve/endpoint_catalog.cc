@@ -172,6 +172,8 @@ std::vector<Endpoint> build_catalog() {
                  "requests in flight finish on the old one. A failed load keeps the old version.",
                  {}, "", "", 200, "application/json", "ReloadResult",
                  R"({"reloaded": true, "from_version": 3, "to_version": 4})", {500, 503}});
+  // Any other method on a known path is answered 405 with the methods it has in Allow.
+  for (Endpoint& endpoint : all) endpoint.error_statuses.push_back(405);
   return all;
 }
 
@@ -211,18 +213,17 @@ bool path_is_known(std::string_view path) {
   return false;
 }
 
-std::string httplib_pattern(const Endpoint& endpoint) {
-  std::string pattern;
-  for (size_t i = 0; i < endpoint.path.size(); ++i) {
-    if (endpoint.path[i] != '{') {
-      if (std::string_view(".+*?()[]^$|\\").find(endpoint.path[i]) != std::string_view::npos) pattern += '\\';
-      pattern += endpoint.path[i];
-      continue;
-    }
-    pattern += "([^/]+)";
-    i = endpoint.path.find('}', i);
+std::vector<std::string> path_parameters(const Endpoint& endpoint, std::string_view path) {
+  std::vector<std::string> values;
+  std::string_view pattern = endpoint.path;
+  while (!pattern.empty() && !path.empty()) {
+    size_t pattern_end = std::min(pattern.find('/', 1), pattern.size());
+    size_t path_end = std::min(path.find('/', 1), path.size());
+    if (pattern_end > 2 && pattern[1] == '{') values.emplace_back(path.substr(1, path_end - 1));
+    pattern.remove_prefix(pattern_end);
+    path.remove_prefix(path_end);
   }
-  return pattern;
+  return values;
 }
 
 std::vector<RouteLabel> route_labels() {

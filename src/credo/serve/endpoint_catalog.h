@@ -55,8 +55,9 @@ std::optional<size_t> find_endpoint(std::string_view method, std::string_view pa
 // Whether any endpoint has this path (with another method, the answer is 405 rather than 404).
 bool path_is_known(std::string_view path);
 
-// A cpp-httplib route pattern: "/api/v1/clients/{id}/score" -> "/api/v1/clients/([^/]+)/score".
-std::string httplib_pattern(const Endpoint& endpoint);
+// The values of the endpoint's {parameters} in a `path` it matches, in order:
+// ("/api/v1/clients/{id}/score", "/api/v1/clients/100002/score") -> {"100002"}.
+std::vector<std::string> path_parameters(const Endpoint& endpoint, std::string_view path);
 // The metrics' route labels, in catalogue order (route id = catalogue index).
 std::vector<RouteLabel> route_labels();
 

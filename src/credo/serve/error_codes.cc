@@ -11,13 +11,15 @@ constexpr ErrorCode kErrorCodes[] = {
     {404, "NOT_FOUND", "no such endpoint, client or feature"},
     {405, "METHOD_NOT_ALLOWED", "the path exists with another method"},
     {413, "PAYLOAD_TOO_LARGE", "the request body is larger than the server accepts"},
-    {415, "UNSUPPORTED_MEDIA_TYPE", "the body is not application/json"},
-    {422, "UNPROCESSABLE", "the JSON parses but its content cannot be scored (a field of the wrong type, too many rows)"},
+    {414, "URI_TOO_LONG", "the request target (path and query) is longer than the server accepts"},
+    {415, "UNSUPPORTED_MEDIA_TYPE", "the body is not application/json (nor text/csv, for /invocations)"},
+    {422, "UNPROCESSABLE", "the JSON parses but its content cannot be scored (a field of the wrong type, a number beyond a double, too many rows)"},
+    {431, "HEADERS_TOO_LARGE", "the request's headers are larger than the server accepts"},
     {500, "INTERNAL", "the server failed; the message says no more, the request id finds it in the log"},
     {503, "UNAVAILABLE", "no model is loaded yet, or the service is stopping"},
     {0, "ERROR", "any other client error"},
 };
-constexpr size_t kInternalIndex = 8;
+constexpr size_t kInternalIndex = 10;
 
 }  // namespace
 

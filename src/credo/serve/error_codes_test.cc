@@ -13,7 +13,7 @@ TEST(ErrorCodes, EachStatusHasItsCode) {
   const std::pair<int, const char*> cases[] = {
       {400, "BAD_REQUEST"}, {401, "UNAUTHENTICATED"}, {403, "FORBIDDEN"},   {404, "NOT_FOUND"},
       {405, "METHOD_NOT_ALLOWED"}, {413, "PAYLOAD_TOO_LARGE"}, {415, "UNSUPPORTED_MEDIA_TYPE"},
-      {422, "UNPROCESSABLE"}, {500, "INTERNAL"}, {503, "UNAVAILABLE"},
+      {414, "URI_TOO_LONG"}, {422, "UNPROCESSABLE"}, {431, "HEADERS_TOO_LARGE"}, {500, "INTERNAL"}, {503, "UNAVAILABLE"},
       {502, "INTERNAL"},    {408, "ERROR"},           {429, "ERROR"},
   };
   for (const auto& [status, code] : cases) EXPECT_STREQ(error_code_for_status(status), code) << status;

@@ -399,6 +399,104 @@ StatusOr<InputRows> parse_invocations_body(std::string_view body, const std::vec
   return reader.from_tf_serving(payload);
 }
 
+namespace {
+
+// A CSV body's records (RFC 4180: commas, "quoted" fields with "" for a quote, CRLF or LF).
+StatusOr<std::vector<std::vector<std::string>>> mlflow_csv_records(std::string_view body, size_t max_rows) {
+  std::vector<std::vector<std::string>> records(1);
+  std::string field;
+  bool quoted = false, was_quoted = false;
+  size_t line = 1;
+  auto end_field = [&] {
+    records.back().push_back(std::move(field));
+    field.clear();
+    was_quoted = false;
+  };
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < body.size() && body[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        if (c == '\n') ++line;
+        field += c;
+      }
+      continue;
+    }
+    if (c == '"' && field.empty() && !was_quoted) {
+      quoted = was_quoted = true;
+    } else if (c == ',') {
+      end_field();
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < body.size() && body[i + 1] == '\n') ++i;
+      end_field();
+      ++line;
+      if (records.size() > max_rows + 1) {
+        return Status::InvalidArgument("text/csv: more than the limit of " + std::to_string(max_rows) +
+                                       " rows per request");
+      }
+      records.emplace_back();
+    } else if (c == '\0') {
+      return Status::ParseError("text/csv: line " + std::to_string(line) + " has a NUL byte: the body is not text");
+    } else {
+      field += c;
+    }
+  }
+  if (quoted) return Status::ParseError("text/csv: a quoted field opened on line " + std::to_string(line) + " never closes");
+  if (!field.empty() || was_quoted || !records.back().empty()) end_field();
+  if (records.back().empty()) records.pop_back();  // the body ended with a line break
+  return records;
+}
+
+// A CSV cell as the value a JSON body would have had: empty is null (missing), a number is a
+// number (one beyond a 64-bit float is an error), anything else stays text (and is refused as one).
+StatusOr<BodyJson> mlflow_csv_value(const std::string& cell, size_t line, const std::string& column) {
+  std::string_view text = cell;
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (text.empty()) return BodyJson(nullptr);
+  if (text.front() == '+') text.remove_prefix(1);
+  double value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (end == text.data() + text.size() && error == std::errc()) {
+    if (std::isfinite(value)) return BodyJson(value);
+    return BodyJson(cell);  // "nan", "inf": not numbers a client means
+  }
+  if (end == text.data() + text.size() && error == std::errc::result_out_of_range) {
+    return Status::InvalidArgument("text/csv: line " + std::to_string(line) + ", column " + mlflow_quote(column) +
+                                   ": the number " + mlflow_quote(cell) + " is beyond the range of a 64-bit float");
+  }
+  return BodyJson(cell);
+}
+
+}  // namespace
+
+StatusOr<InputRows> parse_invocations_csv(std::string_view body, const std::vector<std::string>& features,
+                                          size_t max_rows) {
+  CREDO_ASSIGN_OR_RETURN(auto records, mlflow_csv_records(body, max_rows));
+  if (records.empty()) return Status::ParseError("text/csv: the body is empty: send a header line of column names, then rows");
+  BodyJson columns = BodyJson::array(), data = BodyJson::array();
+  for (std::string& name : records[0]) columns.push_back(std::move(name));
+  for (size_t r = 1; r < records.size(); ++r) {
+    if (records[r].size() != columns.size()) {
+      return Status::InvalidArgument("text/csv: line " + std::to_string(r + 1) + " has " +
+                                     mlflow_count(records[r].size(), "field") + " but the header has " +
+                                     std::to_string(columns.size()));
+    }
+    BodyJson row = BodyJson::array();
+    for (size_t c = 0; c < records[r].size(); ++c) {
+      CREDO_ASSIGN_OR_RETURN(BodyJson value, mlflow_csv_value(records[r][c], r + 1, columns[c].get<std::string>()));
+      row.push_back(std::move(value));
+    }
+    data.push_back(std::move(row));
+  }
+  MlflowRowsReader reader(features, max_rows, "text/csv");
+  return reader.from_split(BodyJson{{"columns", std::move(columns)}, {"data", std::move(data)}});
+}
+
 std::string predictions_json(std::span<const float> probabilities) {
   std::string out = "{\"predictions\": [";
   char number[32];

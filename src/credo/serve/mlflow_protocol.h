@@ -42,6 +42,12 @@ struct InputRows {
 StatusOr<InputRows> parse_invocations_body(std::string_view body, const std::vector<std::string>& features,
                                            size_t max_rows);
 
+// The same from a text/csv body (what pandas' DataFrame.to_csv(index=False) writes): a header line
+// naming the columns, then one line per row; an empty cell is missing. Columns are matched by name
+// as in dataframe_split. Errors name the line and column.
+StatusOr<InputRows> parse_invocations_csv(std::string_view body, const std::vector<std::string>& features,
+                                          size_t max_rows);
+
 // {"predictions": [p0, p1, ...]} with probabilities written exactly (shortest text that reads back
 // as the same float); a NaN or infinite probability (never a model's answer) is written null.
 std::string predictions_json(std::span<const float> probabilities);

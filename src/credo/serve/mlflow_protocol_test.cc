@@ -182,6 +182,39 @@ TEST(MlflowProtocolTest, AllFourFormatsGiveTheSameRows) {
   }
 }
 
+TEST(MlflowProtocolTest, CsvBodiesAreSplitByTheirHeader) {
+  const std::vector<std::string> features = {"EXT_SOURCE_2", "AMT_ANNUITY", "FLAG_OWN_CAR", "DAYS_EMPLOYED"};
+  // What pandas' to_csv(index=False) writes: columns in another order, one left out, empty = missing.
+  auto parsed = parse_invocations_csv("FLAG_OWN_CAR,EXT_SOURCE_2,\"AMT_ANNUITY\"\r\n1,0.262949,24700.5\r\n0,,35698.5\r\n,0.555912,6750\n",
+                                      features, 10);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().to_string();
+  const std::vector<std::vector<float>> expected = {
+      {0.262949f, 24700.5f, 1, NAN}, {NAN, 35698.5f, 0, NAN}, {0.555912f, 6750, NAN, NAN}};
+  ASSERT_EQ(parsed->rows, expected.size());
+  for (size_t r = 0; r < expected.size(); ++r)
+    for (size_t f = 0; f < features.size(); ++f)
+      EXPECT_TRUE(mlflow_same_value(parsed->values[r * features.size() + f], expected[r][f])) << "row " << r << " " << features[f];
+
+  struct Case {
+    const char* body;
+    const char* says;
+  };
+  for (const Case& c : {Case{"", "empty"}, Case{"EXT_SOURCE_2\n", "no rows"},
+                        Case{"EXT_SOURCE_2,AMT_ANNUITY\n0.1\n", "line 2 has 1 field but the header has 2"},
+                        Case{"EXT_SOURCE_2\nyoung\n", "got the string \"young\""},
+                        Case{"EXT_SOURCE_2\n1e999\n", "line 2, column \"EXT_SOURCE_2\": the number \"1e999\" is beyond"},
+                        Case{"EXT_SOURCE_3\n0.5\n", "\"EXT_SOURCE_3\" is not an input"},
+                        Case{"EXT_SOURCE_2\n\"0.5\n", "never closes"},
+                        Case{"EXT_SOURCE_2\n1\n2\n3\n", "limit of 2 rows"}}) {
+    auto refused = parse_invocations_csv(std::string_view(c.body), features, 2);
+    ASSERT_FALSE(refused.ok()) << c.body;
+    EXPECT_NE(refused.status().message().find(c.says), std::string::npos) << refused.status().message();
+  }
+  auto binary = parse_invocations_csv(std::string_view("EXT_SOURCE_2\n\0\x1f\x8b", 16), features, 2);
+  ASSERT_FALSE(binary.ok());
+  EXPECT_NE(binary.status().message().find("NUL byte"), std::string::npos) << binary.status().message();
+}
+
 TEST(MlflowProtocolTest, SingleInputModelTakesAPlainListLikeItsColumn) {
   const std::vector<std::string> features = {"EXT_SOURCE_3"};
   std::vector<std::string> bodies = {R"({"inputs": [0.1, null, true]})", R"({"instances": [0.1, null, true]})",
