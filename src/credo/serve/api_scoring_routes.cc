@@ -105,7 +105,7 @@ void install_scoring_routes(ApiContext& context) {
     std::shared_ptr<const ServedModel> model = service.current();
     StatusOr<Score> score = service.score_client(*model, *id);
     if (!score.ok()) return send_status(res, score.status());
-    if (!context.record(*model, *score, "client", {})) return send_error(res, 503, "the service is stopping");
+    if (!context.record(*model, *score, "client", {})) return send_error(res, 503, "the prediction could not be logged (the service is stopping or its store failed), so no answer is given: try again");
     send_json_text(res, 200, score_answer(*score, *model));
   });
 
@@ -118,7 +118,7 @@ void install_scoring_routes(ApiContext& context) {
     StatusOr<Score> score = service.score_inputs(*model, posted->inputs.data(), posted->client_id);
     if (!score.ok()) return send_status(res, score.status());
     std::vector<float> logged = posted->kind == std::string("client") ? std::vector<float>() : posted->inputs;
-    if (!context.record(*model, *score, posted->kind, std::move(logged))) return send_error(res, 503, "the service is stopping");
+    if (!context.record(*model, *score, posted->kind, std::move(logged))) return send_error(res, 503, "the prediction could not be logged (the service is stopping or its store failed), so no answer is given: try again");
     send_json_text(res, 200, score_answer(*score, *model, &*posted));
   });
 
@@ -149,7 +149,7 @@ void install_scoring_routes(ApiContext& context) {
       StatusOr<Score> score = service.score_inputs(*model, p.inputs.data(), p.client_id);
       if (!score.ok()) return send_status(res, score.status());
       std::vector<float> logged = p.kind == std::string("client") ? std::vector<float>() : std::move(p.inputs);
-      if (!context.record(*model, *score, p.kind, std::move(logged))) return send_error(res, 503, "the service is stopping");
+      if (!context.record(*model, *score, p.kind, std::move(logged))) return send_error(res, 503, "the prediction could not be logged (the service is stopping or its store failed), so no answer is given: try again");
       write_score(out, *score, *model, &p);
     }
     out.end_array().field("request_id", current_request().request_id).end_object();
@@ -211,7 +211,7 @@ void install_scoring_routes(ApiContext& context) {
       if (!score.ok()) return send_status(res, score.status());
       probabilities[r] = static_cast<float>(score->probability);
       if (!context.record(*model, *score, "invocations", std::vector<float>(inputs, inputs + names.size())))
-        return send_error(res, 503, "the service is stopping");
+        return send_error(res, 503, "the prediction could not be logged (the service is stopping or its store failed), so no answer is given: try again");
     }
     res.status = 200;
     res.set_content(predictions_json(probabilities), "application/json");

@@ -190,6 +190,7 @@ struct ApiServer::Impl {
       readers.logged = [l] { return l->written(); };
       readers.dropped = [l] { return l->failed(); };
       readers.queued = [l] { return static_cast<uint64_t>(l->queued()); };
+      readers.retries = [l] { return l->retries(); };
     }
     double started = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     metrics = std::make_unique<ServiceMetrics>(std::move(labels), started, std::move(readers));
