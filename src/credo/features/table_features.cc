@@ -12,6 +12,7 @@
 
 #include "credo/base/parallel.h"
 #include "credo/base/random.h"
+#include "credo/base/text.h"
 
 namespace credo::features_internal {
 namespace {
@@ -296,7 +297,7 @@ Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, con
       for (const auto& pattern : a.columns) {
         size_t before = columns.size();
         for (const auto& c : t.columns())
-          if (matches_pattern(pattern, c.name())) columns.push_back(&c);
+          if (name_matches(pattern, c.name())) columns.push_back(&c);
         if (columns.size() == before && pattern.find('*') == std::string::npos)
           return Status::InvalidArgument(std::to_string(a.line) + ": table " + st.name + " has no column '" + pattern + "'");
       }
