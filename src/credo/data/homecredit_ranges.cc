@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "credo/base/resources.h"
 #include "credo/base/text.h"
 
 namespace credo {
@@ -85,9 +86,15 @@ const MeaningRule* meaning_rule(HcTable table, std::string_view column) {
   return nullptr;
 }
 
+// The profile in its file order (levels most frequent first), parsed once for the ranges.
+const nlohmann::ordered_json& ordered_profile() {
+  static const nlohmann::ordered_json profile = nlohmann::ordered_json::parse(homecredit_profile_json());
+  return profile;
+}
+
 // The profile's entry of `column` in `table`, or nullptr.
-const nlohmann::json* profiled_column(HcTable table, std::string_view column) {
-  const auto& tables = homecredit_profile().at("tables");
+const nlohmann::ordered_json* profiled_column(HcTable table, std::string_view column) {
+  const auto& tables = ordered_profile().at("tables");
   auto in_table = tables.find(std::string(homecredit_table(table).name));
   if (in_table == tables.end()) return nullptr;
   const auto& columns = in_table->at("columns");
@@ -112,7 +119,7 @@ HcValueRange make_range(HcTable table, std::string_view column) {
   std::vector<HcTable> profiled = {table};
   if (is_application(table)) profiled = {HcTable::kApplicationTrain, HcTable::kApplicationTest};
   for (HcTable t : profiled) {
-    const nlohmann::json* entry = profiled_column(t, column);
+    const nlohmann::ordered_json* entry = profiled_column(t, column);
     if (!entry || !entry->contains("quantiles")) continue;
     const auto& quantiles = entry->at("quantiles");
     if (quantiles.contains("0") && quantiles["0"].is_number())
@@ -147,7 +154,7 @@ std::array<TableRanges, kHcTableCount> build_ranges() {
         if (std::find(levels.begin(), levels.end(), level) == levels.end()) levels.emplace_back(level);
       };
       for (HcTable t : {HcTable::kApplicationTrain, HcTable::kApplicationTest}) {
-        const nlohmann::json* entry = profiled_column(t, spec.name);
+        const nlohmann::ordered_json* entry = profiled_column(t, spec.name);
         if (!entry || !entry->contains("levels")) continue;
         for (const auto& [level, stats] : entry->at("levels").items()) add(level);
       }

@@ -134,9 +134,10 @@ std::string posted_levels_hint(const std::vector<std::string>* levels) {
 Status posted_unknown_level(const PostedPath& path, std::string_view text, const std::vector<std::string>& levels) {
   std::string message = describe_posted(Json(std::string(text))) + " is not a level the data knows";
   if (const std::string* near = closest_name(text, levels)) message += " (did you mean " + Json(*near).dump() + "?)";
-  constexpr size_t kListed = 12;
-  message += levels.size() <= kListed ? "; known:" : "; " + std::to_string(levels.size()) + " known, such as";
-  for (size_t i = 0; i < levels.size() && i < kListed; ++i) message += (i ? ", " : " ") + Json(levels[i]).dump();
+  constexpr size_t kAllListed = 12, kSomeListed = 5;  // levels come most frequent first
+  const size_t listed = levels.size() <= kAllListed ? levels.size() : kSomeListed;
+  message += listed == levels.size() ? "; known:" : "; " + std::to_string(levels.size()) + " known, such as";
+  for (size_t i = 0; i < listed; ++i) message += (i ? ", " : " ") + Json(levels[i]).dump();
   return posted_error(path, message);
 }
 
