@@ -137,6 +137,7 @@ HcValueRange make_range(HcTable table, std::string_view column) {
 struct TableRanges {
   std::map<std::string, HcValueRange, std::less<>> numeric;
   std::map<std::string, std::vector<std::string>, std::less<>> levels;  // application files only
+  std::map<std::string, std::vector<std::string>, std::less<>> seen;    // the profile's levels
 };
 
 std::array<TableRanges, kHcTableCount> build_ranges() {
@@ -147,6 +148,10 @@ std::array<TableRanges, kHcTableCount> build_ranges() {
       if (spec.type != ColumnType::kCategorical) {
         ranges.numeric.emplace(spec.name, make_range(info.id, spec.name));
         continue;
+      }
+      if (const nlohmann::ordered_json* entry = profiled_column(info.id, spec.name); entry && entry->contains("levels")) {
+        std::vector<std::string>& seen = ranges.seen[spec.name];
+        for (const auto& [level, stats] : entry->at("levels").items()) seen.push_back(level);
       }
       if (!is_application(info.id)) continue;
       std::vector<std::string> levels;
@@ -191,6 +196,12 @@ const HcValueRange* homecredit_range(HcTable table, std::string_view column) {
   const auto& numeric = all_ranges()[static_cast<size_t>(table)].numeric;
   auto it = numeric.find(column);
   return it == numeric.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::string>* homecredit_levels_seen(HcTable table, std::string_view column) {
+  const auto& seen = all_ranges()[static_cast<size_t>(table)].seen;
+  auto it = seen.find(column);
+  return it == seen.end() ? nullptr : &it->second;
 }
 
 bool is_homecredit_text_code(std::string_view text) {

@@ -61,6 +61,10 @@ const HcValueRange* homecredit_range(HcTable table, std::string_view column);
 // to 2% of the rows, whose levels are known to be incomplete.
 const std::vector<std::string>* homecredit_application_levels(std::string_view column);
 
+// The levels the profile's real rows of `table` hold for a text column, most frequent first, or
+// nullptr: for hints in messages. For a history table a sample, not every level of the data.
+const std::vector<std::string>* homecredit_levels_seen(HcTable table, std::string_view column);
+
 // True for the files' codes valid in every text column: XNA "not available", XAP "not applicable".
 bool is_homecredit_text_code(std::string_view text);
 

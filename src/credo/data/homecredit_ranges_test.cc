@@ -90,6 +90,11 @@ TEST(HomeCreditRangesTest, TheApplicationsKnownLevels) {
   }
   EXPECT_EQ(homecredit_application_levels("AMT_CREDIT"), nullptr);     // a number
   EXPECT_EQ(homecredit_application_levels("CREDIT_ACTIVE"), nullptr);  // a history column
+  // The levels seen are the profile's, for hints, in any table.
+  const auto* active = homecredit_levels_seen(HcTable::kBureau, "CREDIT_ACTIVE");
+  ASSERT_NE(active, nullptr);
+  EXPECT_EQ(*active, (std::vector<std::string>{"Closed", "Active", "Sold"}));
+  EXPECT_EQ(homecredit_levels_seen(HcTable::kBureau, "AMT_CREDIT_SUM"), nullptr);
   EXPECT_TRUE(is_homecredit_text_code("XNA"));
   EXPECT_TRUE(is_homecredit_text_code("XAP"));
   EXPECT_FALSE(is_homecredit_text_code("xna"));

@@ -1,7 +1,8 @@
 // Posted JSON to a client's raw rows (see application_json.h). Every value is checked where it
-// is read, against the file's schema and the one table of certain ranges below, so an error
-// names the first field at fault. On the happy path nothing is formatted: the scoring API reads
-// a body per request, and the parse must stay a small part of the ~30 us a score may take.
+// is read, against the file's schema and the data stage's ranges and levels (homecredit_ranges.h),
+// so an error names the first field at fault. On the happy path nothing is formatted: the
+// scoring API reads a body per request, and the parse must stay a small part of the ~30 us a
+// score may take.
 #include "credo/serve/application_json.h"
 
 #include <algorithm>
@@ -40,6 +41,7 @@ struct PostedFields {
   std::unordered_map<std::string_view, size_t> index;
   std::vector<const HcValueRange*> ranges;  // per column (nullptr: text)
   std::vector<const std::vector<std::string>*> levels;  // per column: the known levels (nullptr: any)
+  std::vector<const std::vector<std::string>*> hints;   // per column: levels for "such as" hints
 };
 
 PostedFields make_posted_fields(HcTable table) {
@@ -53,6 +55,7 @@ PostedFields make_posted_fields(HcTable table) {
     f.levels.push_back(is_posted_application(table) && f.schema->columns[c].type == ColumnType::kCategorical
                            ? homecredit_application_levels(f.schema->columns[c].name)
                            : nullptr);
+    f.hints.push_back(f.levels.back() ? f.levels.back() : homecredit_levels_seen(table, f.schema->columns[c].name));
   }
   for (size_t c = 0; c < f.names.size(); ++c) f.index.emplace(f.names[c], c);
   return f;
@@ -171,7 +174,7 @@ class PostedTableBuilder {
     }
     if (spec.type == ColumnType::kCategorical) {
       if (!value.is_string())
-        return posted_error(path, "expected text" + posted_levels_hint(fields_.levels[c]) + ", got " +
+        return posted_error(path, "expected text" + posted_levels_hint(fields_.hints[c]) + ", got " +
                                       describe_posted(value));
       const auto& text = value.get_ref<const std::string&>();
       if (text.size() > kMaxPostedTextLength)
