@@ -205,19 +205,23 @@ struct BinarySignature {
   std::string_view magic;
   const char* what;
 };
+// Each holds bytes no text starts with (plain-letter signatures such as bzip2's "BZh" could
+// be a header's first name); other binary files are caught by their NUL bytes.
 constexpr BinarySignature kBinarySignatures[] = {
-    {"\x1f\x8b", "a gzip file"},          {"PK\x03\x04", "a zip archive"}, {"PK\x05\x06", "a zip archive"},
-    {"BZh", "a bzip2 file"},             {"\xFD" "7zXZ", "an xz file"},    {"\x28\xB5\x2F\xFD", "a zstd file"},
-    {"7z\xBC\xAF\x27\x1C", "a 7-zip archive"}, {"PAR1", "a Parquet file"},
+    {"\x1f\x8b", "a gzip file"},          {"PK\x03\x04", "a zip archive"},
+    {"PK\x05\x06", "a zip archive"},      {"\xFD" "7zXZ", "an xz file"},
+    {"\x28\xB5\x2F\xFD", "a zstd file"}, {"7z\xBC\xAF\x27\x1C", "a 7-zip archive"},
 };
 
 // Refuses `first_bytes` (the start of the file) when they are a compressed file or an archive,
 // or hold a NUL byte, which no text file does.
 Status check_not_binary(std::string_view first_bytes, const std::string& name) {
-  for (const auto& signature : kBinarySignatures)
-    if (first_bytes.substr(0, signature.magic.size()) == signature.magic)
-      return Status::ParseError(name + ": this is " + signature.what + ", not a CSV" +
-                                (signature.magic[0] == 'P' && signature.magic[1] == 'K' ? " (unzip it, or give the zip as --data)" : ""));
+  for (const auto& signature : kBinarySignatures) {
+    if (first_bytes.substr(0, signature.magic.size()) != signature.magic) continue;
+    const bool zip = signature.magic[0] == 'P';
+    return Status::ParseError(name + ": this is " + signature.what + ", not a CSV" +
+                              (zip ? " (unzip it, or give the Kaggle zip itself as --data)" : ""));
+  }
   if (size_t nul = first_bytes.find('\0'); nul != std::string_view::npos)
     return Status::ParseError(name + ": this is a binary file, not a CSV (a NUL byte at offset " + std::to_string(nul) +
                               ")");
