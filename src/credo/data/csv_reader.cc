@@ -1,40 +1,23 @@
-// The CSV reading pipeline, in three steps: the start of the file (a binary file refused, the
-// header read), each column's plan (schema or inferred type, read or skipped), then one thread
-// cuts the byte stream into chunks of whole records (quote-aware), worker threads parse chunks
-// into column pieces, and the pieces are merged in order into contiguous columns, freeing each
-// piece as it is copied so that peak memory stays close to the size of the final table.
+// Reading a CSV, in three steps: the start of the file (a binary file refused, the header read),
+// each column's plan (schema or inferred type, read or skipped), then the records, cut into
+// chunks parsed in parallel and merged in file order (csv_chunk_pipeline.h).
 #include "credo/data/csv_reader.h"
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <cstring>
-#include <deque>
-#include <functional>
-#include <mutex>
-#include <thread>
 #include <unordered_set>
 
-#include "credo/base/large_vector.h"
 #include "credo/base/parallel.h"
 #include "credo/base/text.h"
-#include "credo/data/column_builder.h"
 #include "credo/data/csv_chunk.h"
+#include "credo/data/csv_chunk_pipeline.h"
 
 namespace credo {
 
-using csv_internal::ChunkResult;
-using csv_internal::ColumnPiece;
+using csv_internal::ChunkPipeline;
+using csv_internal::ChunkPosition;
 using csv_internal::ColumnPlan;
 
 namespace {
-
-struct ChunkPosition {
-  size_t first_row = 0;
-  size_t first_line = 0;  // 1-based line number of the chunk's first byte
-  size_t rows = 0;
-  bool multiline = false;
-};
 
 // Line of a row for messages; exact unless records span lines in that chunk.
 std::string describe_row(const std::vector<ChunkPosition>& chunks, size_t row) {
@@ -102,75 +85,6 @@ Status read_header(ByteSource& source, std::string& buffer, size_t block, std::v
     return Status::Ok();
   }
 }
-
-// A byte buffer that is not zero-filled when it grows: chunks are overwritten by read() at
-// once, and zero-filling 8 MB per chunk cost 15% of the reading time.
-struct TextBuffer {
-  LargeBuffer buffer;
-  size_t size = 0;
-  size_t capacity = 0;
-  char* data() const { return reinterpret_cast<char*>(buffer.data()); }
-  void reserve(size_t n) {
-    if (n <= capacity) return;
-    LargeBuffer bigger(n);
-    if (size) std::memcpy(bigger.data(), buffer.data(), size);
-    buffer = std::move(bigger);
-    capacity = n;
-  }
-  std::string_view view() const { return {data(), size}; }
-};
-
-// Recycles chunk buffers between the cutting thread and the parsers, so that the pages of a
-// buffer are faulted in once rather than once per chunk.
-class BufferPool {
- public:
-  TextBuffer take() {
-    std::lock_guard lock(mu_);
-    if (free_.empty()) return {};
-    TextBuffer b = std::move(free_.back());
-    free_.pop_back();
-    b.size = 0;
-    return b;
-  }
-  void give(TextBuffer b) {
-    std::lock_guard lock(mu_);
-    free_.push_back(std::move(b));
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<TextBuffer> free_;
-};
-
-// Bounded queue of chunks between the cutting thread and the parsers.
-struct ChunkQueue {
-  std::mutex mu;
-  std::condition_variable not_empty, not_full;
-  std::deque<std::pair<size_t, TextBuffer>> items;
-  size_t capacity = 4;
-  bool closed = false;
-
-  void push(size_t index, TextBuffer text) {
-    std::unique_lock lock(mu);
-    not_full.wait(lock, [&] { return items.size() < capacity; });
-    items.emplace_back(index, std::move(text));
-    not_empty.notify_one();
-  }
-  bool pop(std::pair<size_t, TextBuffer>& out) {
-    std::unique_lock lock(mu);
-    not_empty.wait(lock, [&] { return !items.empty() || closed; });
-    if (items.empty()) return false;
-    out = std::move(items.front());
-    items.pop_front();
-    not_full.notify_one();
-    return true;
-  }
-  void close() {
-    std::lock_guard lock(mu);
-    closed = true;
-    not_empty.notify_all();
-  }
-};
 
 Status check_unique(const Table& table, const std::string& key, const std::vector<ChunkPosition>& positions) {
   const Column* col = table.find(key);
@@ -300,187 +214,6 @@ StatusOr<std::vector<ColumnPlan>> plan_columns(const std::vector<std::string>& n
   }
   return plan;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Step 3: one thread cuts the stream into chunks of whole records, the workers parse them, and
-// whichever worker finds the next chunk in file order merges it into the columns.
-
-class ChunkPipeline {
- public:
-  ChunkPipeline(ByteSource& source, const std::vector<ColumnPlan>& plan, size_t block, size_t first_line,
-                std::string carry, ProgressBar* progress)
-      : source_(source), plan_(plan), block_(block), carry_(std::move(carry)), progress_(progress),
-        line_(first_line), total_bytes_(source.size_hint()) {
-    for (size_t i = 0; i < plan.size(); ++i) {
-      if (plan[i].skip) continue;
-      builders_.emplace_back(plan[i].name, plan[i].type);
-      kept_.push_back(i);
-    }
-  }
-
-  // Reads and parses everything, on `threads` threads (1: on the calling thread only).
-  Status run(int threads) {
-    if (threads <= 1) {
-      cut_chunks([&](size_t index, TextBuffer text) { parse_one(index, std::move(text)); });
-    } else {
-      ChunkQueue queue;
-      queue.capacity = static_cast<size_t>(threads) * 2;
-      std::thread producer([&] {
-        cut_chunks([&](size_t index, TextBuffer text) { queue.push(index, std::move(text)); });
-        queue.close();
-      });
-      auto worker = [&] {
-        std::pair<size_t, TextBuffer> item;
-        while (queue.pop(item)) parse_one(item.first, std::move(item.second));
-      };
-      std::vector<std::thread> workers;
-      for (int t = 0; t < threads; ++t) workers.emplace_back(worker);
-      producer.join();
-      for (auto& w : workers) w.join();
-    }
-    CREDO_RETURN_IF_ERROR(producer_status_);
-    CREDO_RETURN_IF_ERROR(parse_status_);
-    pending_.clear();
-    spare_results_.clear();
-    return Status::Ok();
-  }
-
-  // The columns read (after a successful run), and where each chunk's rows are in the file.
-  std::vector<Column> finish_columns() {
-    std::vector<Column> columns;
-    for (auto& b : builders_) columns.push_back(b.finish());
-    return columns;
-  }
-  const std::vector<ChunkPosition>& positions() const { return positions_; }
-
- private:
-  // Cuts the stream into chunks of whole records and hands each to `emit(index, text)`.
-  void cut_chunks(const std::function<void(size_t, TextBuffer)>& emit) {
-    size_t index = 0;
-    TextBuffer chunk = pool_.take();
-    chunk.reserve(carry_.size() + block_);
-    std::memcpy(chunk.data(), carry_.data(), carry_.size());
-    chunk.size = carry_.size();
-    carry_ = std::string();
-    while (first_error_chunk_.load() == SIZE_MAX) {
-      chunk.reserve(chunk.size + block_);
-      auto n = source_.read(chunk.data() + chunk.size, block_);
-      if (!n.ok()) {
-        producer_status_ = n.status();
-        break;
-      }
-      chunk.size += *n;
-      if (progress_) progress_->add(*n);
-      if (*n == 0) {
-        if (chunk.view().find_first_not_of("\r\n") != std::string::npos) emit(index++, std::move(chunk));
-        break;
-      }
-      size_t cut = csv_internal::last_record_boundary(chunk.view());
-      if (cut == std::string_view::npos) continue;  // a record longer than a block: read more
-      TextBuffer next = pool_.take();
-      size_t rest = chunk.size - cut;
-      next.reserve(std::max(rest + block_, chunk.capacity));
-      std::memcpy(next.data(), chunk.data() + cut, rest);
-      next.size = rest;
-      chunk.size = cut;
-      emit(index++, std::move(chunk));
-      chunk = std::move(next);
-    }
-  }
-
-  void note_error_chunk(size_t index) {
-    size_t cur = first_error_chunk_.load();
-    while (index < cur && !first_error_chunk_.compare_exchange_weak(cur, index)) {}
-  }
-
-  // Appends a parsed chunk to the columns (called in file order, under merge_mu_).
-  void merge_chunk(ChunkResult& r, size_t index) {
-    if (r.error.set) {
-      parse_status_ = Status::ParseError(source_.name() + ":" + std::to_string(line_ + r.error.line_in_chunk) + ": " +
-                                         r.error.message);
-      note_error_chunk(index);
-      return;
-    }
-    if (index == 0 && total_bytes_ > 0 && r.text_bytes > 0) {
-      // Reserve for the whole file from the first chunk's bytes per row.
-      double rows_per_byte = static_cast<double>(r.rows) / static_cast<double>(r.text_bytes);
-      size_t estimate = static_cast<size_t>(rows_per_byte * static_cast<double>(total_bytes_) * 1.02) + 1024;
-      for (auto& b : builders_) b.reserve(estimate);
-    }
-    for (size_t c = 0; c < builders_.size(); ++c) builders_[c].append(r.columns[kept_[c]]);
-    positions_.push_back({rows_, line_, r.rows, r.multiline});
-    rows_ += r.rows;
-    line_ += r.newlines;
-  }
-
-  // Parses one chunk, then merges every chunk that is next in order unless another thread is
-  // merging (parsed chunks that arrive early wait in pending_).
-  void parse_one(size_t index, TextBuffer text) {
-    if (index > first_error_chunk_.load()) return;
-    std::unique_ptr<ChunkResult> result;
-    {
-      std::lock_guard lock(spare_mu_);
-      if (!spare_results_.empty()) {
-        result = std::move(spare_results_.back());
-        spare_results_.pop_back();
-      }
-    }
-    if (!result) result = std::make_unique<ChunkResult>();
-    csv_internal::parse_chunk(text.view(), plan_, *result);
-    result->text_bytes = text.size;
-    pool_.give(std::move(text));
-    if (result->error.set) note_error_chunk(index);
-    {
-      std::lock_guard lock(merge_mu_);
-      if (pending_.size() <= index) pending_.resize(index + 1);
-      pending_[index] = std::move(result);
-      if (merging_) return;  // the thread that is merging will take this chunk in turn
-      merging_ = true;
-    }
-    while (true) {
-      std::unique_ptr<ChunkResult> next;
-      size_t next_index;
-      {
-        std::lock_guard lock(merge_mu_);
-        if (next_to_merge_ >= pending_.size() || !pending_[next_to_merge_] || !parse_status_.ok()) {
-          merging_ = false;
-          return;
-        }
-        next = std::move(pending_[next_to_merge_]);
-        next_index = next_to_merge_;
-      }
-      merge_chunk(*next, next_index);
-      {
-        std::lock_guard lock(merge_mu_);
-        ++next_to_merge_;
-      }
-      std::lock_guard spare_lock(spare_mu_);
-      spare_results_.push_back(std::move(next));
-    }
-  }
-
-  ByteSource& source_;
-  const std::vector<ColumnPlan>& plan_;
-  const size_t block_;
-  std::string carry_;  // the bytes read past the header, the first chunk's start
-  ProgressBar* progress_;
-  BufferPool pool_;
-  std::atomic<size_t> first_error_chunk_{SIZE_MAX};
-  Status producer_status_;
-  // Merging state, under merge_mu_ (the columns themselves only by the merging thread).
-  std::mutex merge_mu_;
-  std::vector<std::unique_ptr<ChunkResult>> pending_;
-  size_t next_to_merge_ = 0;
-  bool merging_ = false;
-  Status parse_status_;
-  std::mutex spare_mu_;
-  std::vector<std::unique_ptr<ChunkResult>> spare_results_;  // arenas to recycle
-  std::vector<csv_internal::ColumnBuilder> builders_;
-  std::vector<size_t> kept_;  // plan index of each builder
-  std::vector<ChunkPosition> positions_;
-  size_t line_, rows_ = 0;
-  const size_t total_bytes_;
-};
 
 }  // namespace
 
