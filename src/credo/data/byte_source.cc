@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "credo/data/csv_reader.h"
+#include "credo/data/byte_source.h"
 
 namespace credo {
 

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "credo/base/text.h"
+
 namespace credo::csv_internal {
 
 Field read_field(const char*& p, const char* end, std::string& scratch) {
@@ -108,15 +110,12 @@ size_t last_record_boundary(std::string_view text) {
 }
 
 namespace {
-inline std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+// Values are trimmed of spaces and tabs only (a field may hold other white space).
+std::string_view trim_value(std::string_view s) { return trim(s, " \t"); }
 }  // namespace
 
 bool parse_int64(std::string_view s, int64_t& out) {
-  if (s.empty() || s.front() == ' ' || s.back() == ' ') s = trim(s);
+  if (s.empty() || s.front() == ' ' || s.back() == ' ') s = trim_value(s);
   if (s.empty()) return false;
   const char* p = s.data();
   const char* end = p + s.size();
@@ -143,30 +142,38 @@ bool parse_int64(std::string_view s, int64_t& out) {
   return true;
 }
 
-bool parse_double(std::string_view s, double& out) {
-  if (s.empty() || s.front() == ' ' || s.back() == ' ') s = trim(s);
-  if (s.empty()) return false;
+ParsedNumber parse_double(std::string_view s, double& out) {
+  if (s.empty() || s.front() == ' ' || s.back() == ' ') s = trim_value(s);
+  if (s.empty()) return ParsedNumber::kNotANumber;
   const char* p = s.data();
   const char* end = p + s.size();
   if (*p == '+') ++p;  // from_chars does not accept a leading '+'
-  auto [ptr, ec] = std::from_chars(p, end, out);
+  double value;
+  auto [ptr, ec] = std::from_chars(p, end, value);
+  if (ptr != end || (ec != std::errc() && ec != std::errc::result_out_of_range)) return ParsedNumber::kNotANumber;
   if (ec == std::errc::result_out_of_range) {
-    // Denormal underflow or overflow: keep the sign and magnitude class, as strtod does.
-    out = std::strtod(std::string(p, end).c_str(), nullptr);
-    return true;
+    // Underflow keeps strtod's denormal or zero; overflow is infinity, refused below.
+    value = std::strtod(std::string(p, end).c_str(), nullptr);
   }
-  return ec == std::errc() && ptr == end;
+  if (!std::isfinite(value)) return ParsedNumber::kNotFinite;
+  out = value;
+  return ParsedNumber::kFinite;
 }
 
 namespace {
-
-std::string printable(std::string_view v) {
-  std::string s(v.substr(0, 60));
-  for (char& c : s)
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  if (v.size() > 60) s += "...";
-  return s;
+// The message for a value of a number column that is not one.
+std::string not_a_number_message(const ColumnPlan& plan, std::string_view v, ParsedNumber parsed, const char* expected) {
+  if (parsed == ParsedNumber::kNotFinite)
+    return "column '" + plan.name + "': '" + printable_text(v, 60) +
+           "' is not a finite number (NaN, infinity and numbers beyond 1.8e308 are refused; leave the field empty "
+           "for a missing value)";
+  return "column '" + plan.name + "': '" + printable_text(v, 60) + "' is not a number (expected " +
+         (plan.inferred ? "a number, as in the first rows" : expected) + ")";
 }
+}  // namespace
+
+namespace {
+
 
 // Looks a categorical level up in the chunk's dictionary, adding it if new.
 inline int32_t level_code(ColumnPiece& col, std::string_view v) {
@@ -194,7 +201,8 @@ inline bool append_value(ColumnPiece& col, const ColumnPlan& plan, const Field& 
         return true;
       }
       double d;
-      if (parse_double(v, d)) {
+      ParsedNumber parsed = parse_double(v, d);
+      if (parsed == ParsedNumber::kFinite) {
         // A whole-number column that holds a decimal value in this chunk: promote the piece to
         // double in place (exact for |x| < 2^53); the merge promotes the whole column.
         col.type = ColumnType::kDouble;
@@ -205,12 +213,10 @@ inline bool append_value(ColumnPiece& col, const ColumnPlan& plan, const Field& 
         }
         col.ints = nullptr;
         col.doubles[i] = d;
-        if (std::isnan(d)) ++col.missing;
         ++col.size;
         return true;
       }
-      error.message = "column '" + plan.name + "': '" + printable(v) + "' is not a number (expected " +
-                      (plan.inferred ? "a number, as in the first rows" : "an integer") + ")";
+      error.message = not_a_number_message(plan, v, parsed, "an integer");
       return false;
     }
     case ColumnType::kDouble: {
@@ -221,14 +227,13 @@ inline bool append_value(ColumnPiece& col, const ColumnPlan& plan, const Field& 
         return true;
       }
       double d;
-      if (parse_double(v, d)) {
+      ParsedNumber parsed = parse_double(v, d);
+      if (parsed == ParsedNumber::kFinite) {
         col.doubles[i] = d;
-        if (std::isnan(d)) ++col.missing;
         ++col.size;
         return true;
       }
-      error.message = "column '" + plan.name + "': '" + printable(v) + "' is not a number (expected " +
-                      (plan.inferred ? "a number, as in the first rows" : "a decimal number") + ")";
+      error.message = not_a_number_message(plan, v, parsed, "a decimal number");
       return false;
     }
     case ColumnType::kCategorical: {
@@ -480,7 +485,8 @@ std::vector<ColumnType> infer_types(std::string_view text, size_t n_columns, siz
         int64_t i;
         double d;
         if (can_int[c] && !parse_int64(f.value, i)) can_int[c] = false;
-        if (!can_int[c] && can_double[c] && !parse_double(f.value, d)) can_double[c] = false;
+        // "nan" or "inf" looks like a number: the column stays numeric and reading names the value.
+        if (!can_int[c] && can_double[c] && parse_double(f.value, d) == ParsedNumber::kNotANumber) can_double[c] = false;
       }
       ++c;
       if (f.end != FieldEnd::kComma || p >= end) break;

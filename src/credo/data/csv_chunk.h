@@ -85,7 +85,14 @@ std::vector<ColumnType> infer_types(std::string_view text, size_t n_columns, siz
 
 // Parses a whole decimal integer, allowing surrounding spaces; false if `s` is not one.
 bool parse_int64(std::string_view s, int64_t& out);
-// Parses a decimal floating-point number (also 1e5, inf, nan), allowing surrounding spaces.
-bool parse_double(std::string_view s, double& out);
+enum class ParsedNumber {
+  kFinite,       // a number a double holds (1e5, -0.25; 1e-400 underflows to 0, as strtod's)
+  kNotFinite,    // written as a number but not a finite one: nan, inf, infinity, 1e999
+  kNotANumber,   // anything else
+};
+// Parses a decimal floating-point number (also 1e5), allowing surrounding spaces; `out` is set
+// only for kFinite. NaN and infinity are no values of the files: a missing value is an empty
+// field, so "nan" or an overflow is an error for the caller to name.
+ParsedNumber parse_double(std::string_view s, double& out);
 
 }  // namespace credo::csv_internal

@@ -1,6 +1,7 @@
 // A fast RFC 4180 CSV reader into typed columnar tables, parsing chunks on all cores.
 // Types come from a schema (the Home Credit files) or are inferred (any other file).
-// Every malformed input gives a Status naming the file, line, column and value.
+// Every malformed input gives a Status naming the file, line, column and value (binary bytes
+// escaped); a binary file (NUL bytes, a zip, gzip or other compressed stream) is refused as such.
 #pragma once
 
 #include <cstddef>
@@ -11,29 +12,11 @@
 
 #include "credo/base/progress.h"
 #include "credo/base/status.h"
+#include "credo/data/byte_source.h"
 #include "credo/data/schema.h"
 #include "credo/data/table.h"
 
 namespace credo {
-
-// A sequential source of bytes: a file, a member of a zip archive, a string.
-class ByteSource {
- public:
-  virtual ~ByteSource() = default;
-  // Reads `n` bytes into `buf`, fewer only at the end; returns 0 at the end.
-  StatusOr<size_t> read(char* buf, size_t n);
-  // Total size in bytes if known in advance (for progress), else 0.
-  virtual size_t size_hint() const = 0;
-  // What error messages call this source ("bureau.csv", "home-credit.zip:bureau.csv").
-  virtual const std::string& name() const = 0;
-
- protected:
-  // Reads at least one byte and at most `n` (0 only at the end), as read(2) does.
-  virtual StatusOr<size_t> read_some(char* buf, size_t n) = 0;
-};
-
-StatusOr<std::unique_ptr<ByteSource>> open_file_source(const std::string& path);
-std::unique_ptr<ByteSource> make_string_source(std::string text, std::string name);
 
 struct CsvReadOptions {
   // Types by column name. Every schema column must be in the header (else an error naming it);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "credo/base/case_file_testing.h"
 #include "credo/base/random.h"
 #include "credo/base/temp_dir.h"
 #include "credo/data/csv_writer.h"
@@ -38,66 +39,66 @@ std::string dump(const Table& table) {
   return out;
 }
 
-struct CsvCase {
-  std::string title, input, expected;
-  bool expect_error = false;
-};
-
-std::vector<CsvCase> load_csv_cases() {
-  std::ifstream in(std::string(CREDO_SOURCE_DIR) + "/src/credo/data/testdata/csv_cases.txt");
-  std::vector<CsvCase> cases;
-  std::string line;
-  enum { kNone, kInput, kExpected } state = kNone;
-  while (std::getline(in, line)) {
-    if (state == kNone && (line.empty() || line[0] == '#') && line.rfind("### ", 0) != 0) continue;
-    if (line.rfind("### ", 0) == 0) {
-      cases.push_back({line.substr(4), "", "", false});
-      state = kInput;
+// The case's CSV input: its body lines, each ending in a newline, with <CR> for a carriage
+// return, <xHH> for the byte HH and a last line "<no newline>" removing the final newline.
+std::string csv_case_input(const TestCase& c) {
+  std::string input;
+  for (const auto& line : c.body) {
+    if (line.text == "<no newline>") {
+      if (!input.empty()) input.pop_back();
       continue;
     }
-    if (line.rfind(">>>", 0) == 0) {
-      cases.back().expect_error = line == ">>> error";
-      state = kExpected;
-      continue;
-    }
-    if (state == kInput) {
-      if (line == "<no newline>") {
-        if (!cases.back().input.empty()) cases.back().input.pop_back();
-        continue;
-      }
-      size_t cr;
-      while ((cr = line.find("<CR>")) != std::string::npos) line.replace(cr, 4, "\r");
-      cases.back().input += line + "\n";
-    } else if (state == kExpected) {
-      if (line.empty()) continue;
-      cases.back().expected += line + "\n";
-    }
+    std::string text = line.text;
+    for (size_t cr; (cr = text.find("<CR>")) != std::string::npos;) text.replace(cr, 4, "\r");
+    for (size_t x; (x = text.find("<x")) != std::string::npos && x + 5 <= text.size() && text[x + 4] == '>';)
+      text.replace(x, 5, 1, static_cast<char>(std::stoi(text.substr(x + 2, 2), nullptr, 16)));
+    input += text + "\n";
   }
-  return cases;
+  return input;
 }
 
 TEST(CsvReaderTest, DataDrivenCases) {
-  auto cases = load_csv_cases();
+  auto cases = load_case_file("src/credo/data/testdata/csv_cases.txt", {.verbatim_body = true});
   ASSERT_GE(cases.size(), 15u);
   for (const auto& c : cases) {
-    SCOPED_TRACE(c.title);
+    SCOPED_TRACE(c.where());
+    ASSERT_EQ(c.expectations.size(), 1u) << "one '>>>' (a table) or '>>> error' (a message) per case";
+    const CaseExpectation& expected = c.expectations[0];
+    const bool expect_error = expected.head.text == "error";
+    std::string expected_text;
+    for (const auto& line : expected.block) expected_text += line.text + "\n";
+    std::string input = csv_case_input(c);
     // Every case must give the same answer whether read as one chunk or many tiny ones.
     for (size_t chunk : {size_t(8) << 20, size_t(16)}) {
       CsvReadOptions options;
       options.chunk_bytes = chunk;
       options.threads = 2;
-      auto table = read_csv_string(c.input, "t.csv", options);
-      if (c.expect_error) {
+      auto table = read_csv_string(input, "t.csv", options);
+      if (expect_error) {
         ASSERT_FALSE(table.ok()) << "expected an error";
-        std::string want = c.expected.substr(0, c.expected.size() - 1);
+        std::string want = expected_text.substr(0, expected_text.size() - 1);
         EXPECT_NE(table.status().message().find(want), std::string::npos)
             << "message: " << table.status().message() << "\nwanted: " << want;
       } else {
         ASSERT_TRUE(table.ok()) << table.status().to_string();
-        EXPECT_EQ(dump(*table), c.expected);
+        EXPECT_EQ(dump(*table), expected_text);
       }
     }
   }
+}
+
+TEST(CsvReaderTest, ValuesThatAreNoNumbersAreNamedWithBinaryBytesEscaped) {
+  Schema schema{{{"ID", ColumnType::kInt64}, {"AMT", ColumnType::kDouble}}};
+  CsvReadOptions options;
+  options.schema = &schema;
+  auto t = read_csv_string(std::string("ID,AMT\n1,2.5\n2,1\x01\xff\n", 19), "x.csv", options);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(), "x.csv:3: column 'AMT': '1\\x01\\xff' is not a number (expected a decimal number)");
+  // A schema's whole-number column refuses infinity as its decimal columns do.
+  t = read_csv_string("ID,AMT\n1,2.5\ninf,3\n", "x.csv", options);
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("x.csv:3: column 'ID': 'inf' is not a finite number"), std::string::npos)
+      << t.status().message();
 }
 
 TEST(CsvReaderTest, SchemaGivesTypesAndMissingColumnsAreNamed) {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "credo/base/status.h"
-#include "credo/data/csv_reader.h"
+#include "credo/data/byte_source.h"
 
 namespace credo {
 

@@ -6,43 +6,33 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
+#include "credo/base/case_file_testing.h"
 #include "credo/base/random.h"
 #include "credo/data/csv_reader.h"
 
 namespace credo {
 namespace {
 
+// A case of expression_cases.txt: "= EXPRESSION", the table's lines, then the expectations.
 struct ExpressionCase {
-  std::string title;
-  int line = 0;
   std::string expression;
   std::vector<std::string> table_lines;   // "name:type,..." header then CSV rows
   std::vector<std::string> expectations;  // the text after ">>> "
 };
 
-std::vector<ExpressionCase> load_expression_cases() {
-  std::ifstream in(std::string(CREDO_SOURCE_DIR) + "/src/credo/features/testdata/expression_cases.txt");
-  std::vector<ExpressionCase> cases;
-  std::string line;
-  int line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.rfind("### ", 0) == 0) {
-      cases.push_back({line.substr(4), line_number, "", {}, {}});
-    } else if (line.empty() || line[0] == '#' || cases.empty()) {
-      continue;
-    } else if (line[0] == '=') {
-      cases.back().expression = line.size() > 1 ? line.substr(2) : "";
-    } else if (line.rfind(">>> ", 0) == 0) {
-      cases.back().expectations.push_back(line.substr(4));
-    } else {
-      cases.back().table_lines.push_back(line);
-    }
+ExpressionCase expression_case(const TestCase& test_case) {
+  ExpressionCase c;
+  for (const auto& line : test_case.body) {
+    if (line.text[0] == '=') c.expression = line.text.size() > 1 ? line.text.substr(2) : "";
+    else c.table_lines.push_back(line.text);
   }
-  return cases;
+  for (const auto& expectation : test_case.expectations) {
+    c.expectations.push_back(expectation.head.text);
+    EXPECT_TRUE(expectation.block.empty()) << "line " << expectation.head.line << ": lines under a '>>>'";
+  }
+  return c;
 }
 
 // The case's table, read by the CSV reader with the types of its header.
@@ -141,11 +131,11 @@ void run_case(const ExpressionCase& c) {
 }
 
 TEST(ExpressionTest, DataDrivenCases) {
-  auto cases = load_expression_cases();
+  auto cases = load_case_file("src/credo/features/testdata/expression_cases.txt");
   ASSERT_GE(cases.size(), 80u);
-  for (const auto& c : cases) {
-    SCOPED_TRACE("expression_cases.txt:" + std::to_string(c.line) + ": " + c.title + ": " + c.expression);
-    ASSERT_FALSE(c.expectations.empty()) << "a case without >>>";
+  for (const auto& test_case : cases) {
+    ExpressionCase c = expression_case(test_case);
+    SCOPED_TRACE(test_case.where() + ": " + c.expression);
     run_case(c);
   }
 }

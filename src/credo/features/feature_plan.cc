@@ -1,8 +1,10 @@
 // Compiling a feature spec against the Home Credit schemas: which tables and keys, which
 // columns to read, compiled expressions, joins; and the checks that keep TARGET out of features.
+#include "credo/features/feature_plan.h"
+
 #include <set>
 
-#include "credo/features/table_features.h"
+#include "credo/base/text.h"
 
 namespace credo::features_internal {
 namespace {
@@ -12,14 +14,6 @@ Status spec_error(const FeatureSpec& spec, int line, const std::string& what) {
 }
 
 }  // namespace
-
-bool matches_pattern(const std::string& pattern, const std::string& name) {
-  size_t star = pattern.find('*');
-  if (star == std::string::npos) return pattern == name;
-  std::string head = pattern.substr(0, star), tail = pattern.substr(star + 1);
-  return name.size() >= head.size() + tail.size() && name.compare(0, head.size(), head) == 0 &&
-         name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
-}
 
 StatusOr<std::vector<TablePlan>> plan_tables(const FeatureSpec& spec) {
   std::vector<TablePlan> plans;
@@ -93,7 +87,7 @@ StatusOr<std::vector<TablePlan>> plan_tables(const FeatureSpec& spec) {
         for (const auto& column : a.columns) {
           if (column.find('*') != std::string::npos) {
             for (const auto& c : schema.columns)
-              if (matches_pattern(column, c.name)) load.insert(c.name);
+              if (name_matches(column, c.name)) load.insert(c.name);
             continue;
           }
           CREDO_RETURN_IF_ERROR(need(column, a.line));

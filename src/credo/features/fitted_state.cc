@@ -1,9 +1,10 @@
 // The fitted state of a feature pipeline (levels, target encodings, folds) to and from JSON,
 // saved in the feature file so that online scoring applies what the batch build learned.
+#include "credo/features/fitted_state.h"
+
 #include <nlohmann/json.hpp>
 
 #include "credo/base/random.h"
-#include "credo/features/table_features.h"
 
 namespace credo::features_internal {
 

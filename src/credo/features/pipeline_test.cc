@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include "credo/base/temp_dir.h"
 #include "credo/data/csv_reader.h"
 #include "credo/data/homecredit_files_testing.h"
+#include "credo/data/homecredit_ranges.h"
 #include "credo/features/leakage.h"
 #include "credo/synth/synth.h"
 
@@ -155,7 +157,7 @@ TEST(FeatureSpecTest, ErrorsNameTheLine) {
       {"table application\ntable application\n", "test.spec:2: table 'application' is declared twice"},
       {"table application\ntable bureau by SK_ID_CURR\n  join bureau_balance\n",
        "test.spec:3: join bureau_balance: declare table bureau_balance before"},
-      {"table application\n  missing DAYS_EMPLOYED == abc\n", "test.spec:2: 'abc' is neither a number nor a quoted text"},
+      {"table application\n  missing DAYS_EMPLOYED == abc\n", "test.spec:2: 'abc' is neither a number, a quoted text nor a code of the data (NO_DATE)"},
   };
   for (const auto& c : cases) {
     auto spec = parse_feature_spec(c.spec, "test.spec");
@@ -163,6 +165,29 @@ TEST(FeatureSpecTest, ErrorsNameTheLine) {
     EXPECT_NE(spec.status().message().find(c.error), std::string::npos)
         << "got: " << spec.status().message() << "\nwanted: " << c.error;
   }
+}
+
+// The spec names the data's codes instead of repeating their numbers: NO_DATE is the data
+// stage's kHcNoDate, and the default spec's "no date" rules use it.
+TEST(FeatureSpecTest, NamedCodesAreTheDataStagesNumbers) {
+  auto spec = parse_feature_spec("table application\n  missing DAYS_EMPLOYED == NO_DATE\n", "test.spec");
+  ASSERT_TRUE(spec.ok()) << spec.status().to_string();
+  const MissingStatement& rule = spec->tables[0].missing[0];
+  EXPECT_FALSE(rule.text);
+  EXPECT_EQ(std::strtod(rule.value.c_str(), nullptr), static_cast<double>(kHcNoDate));
+
+  auto shipped = parse_feature_spec(default_feature_spec_text(), "default.spec");
+  ASSERT_TRUE(shipped.ok()) << shipped.status().to_string();
+  size_t no_date_rules = 0;
+  for (const auto& table : shipped->tables)
+    for (const auto& m : table.missing)
+      if (!m.text) {
+        EXPECT_EQ(std::strtod(m.value.c_str(), nullptr), static_cast<double>(kHcNoDate)) << table.name << " " << m.column;
+        ++no_date_rules;
+      }
+  EXPECT_EQ(no_date_rules, 6u);  // DAYS_EMPLOYED and five DAYS_* of previous applications
+  EXPECT_EQ(std::string(default_feature_spec_text()).find(std::to_string(kHcNoDate)), std::string::npos)
+      << "the default spec names the code NO_DATE rather than repeating its number";
 }
 
 TEST(FeatureSpecTest, CompileChecksTablesColumnsAndExpressions) {

@@ -3,9 +3,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <optional>
 #include <set>
 
 #include "credo/base/resources.h"
+#include "credo/base/text.h"
+#include "credo/data/homecredit_ranges.h"
 
 namespace credo {
 
@@ -27,11 +31,6 @@ std::string_view default_feature_spec_text() { return default_feature_spec_resou
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // Removes a trailing `# comment` that is not inside quotes.
 std::string_view strip_comment(std::string_view line) {
@@ -155,10 +154,17 @@ class Parser {
     if (is_quoted(value)) {
       m.value = unquote(value);
       m.text = true;
+    } else if (std::optional<double> code = homecredit_code(value)) {
+      // A code the data stage defines, by name (NO_DATE): the number lives there only.
+      char number[32];
+      std::snprintf(number, sizeof number, "%.17g", *code);
+      m.value = number;
     } else {
       char* end = nullptr;
       std::strtod(value.c_str(), &end);
-      if (end == nullptr || *end != '\0') return error("'" + value + "' is neither a number nor a quoted text");
+      if (end == nullptr || *end != '\0')
+        return error("'" + value + "' is neither a number, a quoted text nor a code of the data (" +
+                     std::string(kHcNoDateName) + ")");
     }
     if (column == "*" && !m.text) return error("'missing * == ...' takes a quoted text level");
     current().missing.push_back(std::move(m));

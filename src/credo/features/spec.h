@@ -9,7 +9,8 @@
 //   table NAME [by KEY] [prefix PREFIX] ["words for the rows, e.g. credits at other institutions"]
 //       NAME is a Home Credit table (bureau, previous_application, ...) or `application`
 //       (application_train + application_test, one row per client, no `by`).
-//   missing COLUMN == VALUE        the value means missing (DAYS_EMPLOYED == 365243)
+//   missing COLUMN == VALUE        the value means missing; VALUE is a number or a code of the
+//                                  data named in data/homecredit_ranges.h (DAYS_EMPLOYED == NO_DATE)
 //   missing * == 'TEXT'            in every text column ('XNA')
 //   derive NAME "description" = EXPRESSION     a new column (see expression.h for the language)
 //   join TABLE                     TABLE (declared earlier, `by` a key of this table) is aggregated
@@ -65,7 +66,7 @@ struct DeriveStatement {
 
 struct MissingStatement {
   std::string column;     // "*" = every text column
-  std::string value;      // as written: a number or a text literal without quotes
+  std::string value;      // a number (a named code as its number) or a text literal without quotes
   bool text = false;      // the value was quoted
   int line = 0;
 };

@@ -12,6 +12,7 @@
 
 #include "credo/base/parallel.h"
 #include "credo/base/random.h"
+#include "credo/base/text.h"
 
 namespace credo::features_internal {
 namespace {
@@ -211,14 +212,10 @@ struct AggregateTask {
   std::vector<size_t> outputs;               // indices into the result columns
 };
 
-}  // namespace
-
-Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, const KeyIndex& groups, RunContext& ctx,
-                 size_t* ignored_rows, const FeatureSink& sink) {
-  const TablePlan& plan = plans[index];
-  const TableStatement& st = plan.statement;
-  Words words = words_for(plan, plan.table);
-  // 1. Tables joined by this one: their features per row of this table become its columns.
+// Step 1 of run_table: the tables `plan` joins are run per row of `t` (their key's parent
+// rows), and their features become columns of `t` (with their words for the descriptions).
+Status add_joined_columns(const std::vector<TablePlan>& plans, const TablePlan& plan, Table& t, RunContext& ctx,
+                          Words& words) {
   for (size_t child_index : plan.children) {
     const TablePlan& child = plans[child_index];
     CREDO_ASSIGN_OR_RETURN(Table rows, ctx.loader->load(child.table, child.load_columns));
@@ -235,32 +232,41 @@ Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, con
     for (auto& c : columns) {
       if (t.find(c.info.name))
         return Status::InvalidArgument("join " + child.statement.name + " adds column " + c.info.name + ", which " +
-                                       st.name + " already has");
+                                       plan.statement.name + " already has");
       words.of_column[c.info.name] = c.info.description;
       CREDO_RETURN_IF_ERROR(t.add_column(Column::Double(c.info.name, std::move(c.values))));
     }
   }
-  // 2. Cleaning and derived columns.
-  CREDO_RETURN_IF_ERROR(apply_missing_rules(st.missing, t));
-  CREDO_RETURN_IF_ERROR(add_derived_columns(plan, t, ctx.threads));
-  // 3. Row groups, without and with each filter.
+  return Status::Ok();
+}
+
+// Step 3: the rows of `t` per group of `groups`, first without a filter, then with each one.
+StatusOr<std::vector<Grouping>> group_with_filters(const TablePlan& plan, const Table& t, const KeyIndex& groups,
+                                                   int threads, size_t* ignored_rows) {
+  const TableStatement& st = plan.statement;
   CREDO_ASSIGN_OR_RETURN(const Column* key, t.get(st.key));
   std::vector<Grouping> groupings;
-  groupings.push_back(group_rows(key->int64s(), key->missing_flags(), groups, ctx.threads));
+  groupings.push_back(group_rows(key->int64s(), key->missing_flags(), groups, threads));
   if (ignored_rows) *ignored_rows = groupings[0].ignored_rows;
   std::vector<StatusOr<LargeVector<double>>> kept(plan.filters.size(), Status::Internal("not evaluated"));
-  parallel_for(plan.filters.size(), ctx.threads, [&](size_t f) { kept[f] = plan.filters[f].evaluate(t); });
+  parallel_for(plan.filters.size(), threads, [&](size_t f) { kept[f] = plan.filters[f].evaluate(t); });
   for (size_t f = 0; f < plan.filters.size(); ++f) {
     if (!kept[f].ok())
       return Status::InvalidArgument(st.name + ": filter " + st.filters[f].name + ": " + kept[f].status().message());
-    groupings.push_back(filter_grouping(groupings[0], *kept[f], ctx.threads));
+    groupings.push_back(filter_grouping(groupings[0], *kept[f], threads));
   }
-  // 4. The features, in spec order; the numeric work runs in parallel afterwards.
+  return groupings;
+}
+
+// Step 4's plan: every feature of the table in spec order (its name and words) and the tasks
+// that compute them; the numbers the tasks read point into the table or into `converted`.
+struct AggregateWork {
   std::vector<FeatureColumn> out;
   std::vector<AggregateTask> tasks;
-  // Numbers of each column, read in place (text columns: their codes, for count and nunique).
-  std::map<const Column*, LargeVector<double>> converted;
-  auto numbers_of = [&](const Column& c) -> Numbers {
+  std::map<const Column*, LargeVector<double>> converted;  // text columns' codes as numbers
+
+  // Numbers of a column, read in place (text columns: their codes, for count and nunique).
+  Numbers numbers_of(const Column& c) {
     Numbers n;
     n.size = c.size();
     if (c.type() == ColumnType::kDouble) {
@@ -274,11 +280,65 @@ Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, con
       n.doubles = it->second.data();
     }
     return n;
-  };
-  auto add_output = [&](AggregateTask& task, FeatureInfo info) {
+  }
+  void add_output(AggregateTask& task, FeatureInfo info) {
     task.outputs.push_back(out.size());
-    out.push_back({std::move(info), {}});  // buffers are given batch by batch, below
-  };
+    out.push_back({std::move(info), {}});  // buffers are given batch by batch
+  }
+};
+
+// The tasks of one `aggregate` statement over the rows of `grouping` (a filter's or all rows).
+Status plan_aggregate(const AggregateStatement& a, const TableStatement& st, const Table& t, const Grouping* grouping,
+                      const std::string& filter, const std::string& filter_words, const Words& words, RunContext& ctx,
+                      AggregateWork& work) {
+  std::vector<const Column*> columns;
+  for (const auto& pattern : a.columns) {
+    size_t before = columns.size();
+    for (const auto& c : t.columns())
+      if (name_matches(pattern, c.name())) columns.push_back(&c);
+    if (columns.size() == before && pattern.find('*') == std::string::npos)
+      return Status::InvalidArgument(std::to_string(a.line) + ": table " + st.name + " has no column '" + pattern + "'");
+  }
+  for (const Column* c : columns) {
+    AggregateTask task{grouping, c, {}, {}, {}, 0, false, {}};
+    bool text = c->type() == ColumnType::kCategorical;
+    std::string phrase = words.phrase(c->name());
+    for (Aggregation g : a.aggregations) {
+      if (g == Aggregation::kShare) {
+        if (!text)
+          return Status::InvalidArgument(std::to_string(a.line) + ": '" + c->name() +
+                                         "' is a number: share applies to text columns");
+        CREDO_ASSIGN_OR_RETURN(const auto* levels, levels_for(ctx, st.name + "." + c->name(), *c));
+        task.level_of_code = level_map(*c, *levels);
+        task.n_levels = levels->size();
+        for (const auto& level : *levels) {
+          work.add_output(task, {join_name({st.prefix, filter, c->name(), name_part(level), "SHARE"}), st.name, filter,
+                                 "share:" + level, c->name(),
+                                 "Share of " + over(filter_words, st.words) + " where " + phrase + " is " + level});
+        }
+      } else {
+        if (text && g != Aggregation::kCount && g != Aggregation::kNunique)
+          return Status::InvalidArgument(std::to_string(a.line) + ": '" + c->name() +
+                                         "' is text: only share, count and nunique apply to it");
+        task.kinds.push_back(g);
+      }
+    }
+    if (!task.kinds.empty()) task.values = work.numbers_of(*c);
+    // Numeric outputs come after the shares of the same task (the task fills shares first).
+    for (Aggregation g : task.kinds) {
+      work.add_output(task, {join_name({st.prefix, filter, c->name(), upper(aggregation_name(g))}), st.name, filter,
+                             aggregation_name(g), c->name(),
+                             aggregation_words(g) + " " + phrase + " over " + over(filter_words, st.words)});
+    }
+    work.tasks.push_back(std::move(task));
+  }
+  return Status::Ok();
+}
+
+// Step 4: the features of every count and aggregate line, without and with each filter.
+Status plan_features(const TablePlan& plan, const Table& t, const std::vector<Grouping>& groupings, const Words& words,
+                     RunContext& ctx, AggregateWork& work) {
+  const TableStatement& st = plan.statement;
   for (size_t set = 0; set <= plan.filters.size(); ++set) {
     const std::string filter = set == 0 ? "" : st.filters[set - 1].name;
     const std::string filter_words = set == 0 ? "" : st.filters[set - 1].words;
@@ -287,64 +347,32 @@ Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, con
     const Grouping* grouping = &groupings[set];
     if (count) {
       AggregateTask task{grouping, nullptr, {}, {}, {}, 0, true, {}};
-      add_output(task, {join_name({st.prefix, filter, "COUNT"}), st.name, filter, "count", "",
-                        "Number of " + over(filter_words, st.words)});
-      tasks.push_back(std::move(task));
+      work.add_output(task, {join_name({st.prefix, filter, "COUNT"}), st.name, filter, "count", "",
+                             "Number of " + over(filter_words, st.words)});
+      work.tasks.push_back(std::move(task));
     }
-    for (const auto& a : aggregates) {
-      std::vector<const Column*> columns;
-      for (const auto& pattern : a.columns) {
-        size_t before = columns.size();
-        for (const auto& c : t.columns())
-          if (matches_pattern(pattern, c.name())) columns.push_back(&c);
-        if (columns.size() == before && pattern.find('*') == std::string::npos)
-          return Status::InvalidArgument(std::to_string(a.line) + ": table " + st.name + " has no column '" + pattern + "'");
-      }
-      for (const Column* c : columns) {
-        AggregateTask task{grouping, c, {}, {}, {}, 0, false, {}};
-        bool text = c->type() == ColumnType::kCategorical;
-        std::string phrase = words.phrase(c->name());
-        for (Aggregation g : a.aggregations) {
-          if (g == Aggregation::kShare) {
-            if (!text) return Status::InvalidArgument(std::to_string(a.line) + ": '" + c->name() + "' is a number: share applies to text columns");
-            CREDO_ASSIGN_OR_RETURN(const auto* levels, levels_for(ctx, st.name + "." + c->name(), *c));
-            task.level_of_code = level_map(*c, *levels);
-            task.n_levels = levels->size();
-            for (const auto& level : *levels) {
-              add_output(task, {join_name({st.prefix, filter, c->name(), name_part(level), "SHARE"}), st.name, filter,
-                                "share:" + level, c->name(),
-                                "Share of " + over(filter_words, st.words) + " where " + phrase + " is " + level});
-            }
-          } else {
-            if (text && g != Aggregation::kCount && g != Aggregation::kNunique)
-              return Status::InvalidArgument(std::to_string(a.line) + ": '" + c->name() + "' is text: only share, count and nunique apply to it");
-            task.kinds.push_back(g);
-          }
-        }
-        if (!task.kinds.empty()) task.values = numbers_of(*c);
-        // Numeric outputs come after the shares of the same task (the task fills shares first).
-        for (Aggregation g : task.kinds) {
-          add_output(task, {join_name({st.prefix, filter, c->name(), upper(aggregation_name(g))}), st.name, filter,
-                            aggregation_name(g), c->name(),
-                            aggregation_words(g) + " " + phrase + " over " + over(filter_words, st.words)});
-        }
-        tasks.push_back(std::move(task));
-      }
-    }
+    for (const auto& a : aggregates)
+      CREDO_RETURN_IF_ERROR(plan_aggregate(a, st, t, grouping, filter, filter_words, words, ctx, work));
   }
-  // Batches of tasks: outputs get buffers (recycled when possible), are computed in parallel,
-  // then handed to the sink, which frees or recycles them.
+  return Status::Ok();
+}
+
+// Step 5: batches of tasks: outputs get buffers (recycled when possible), are computed in
+// parallel, then handed to the sink, which frees or recycles them.
+Status compute_in_batches(AggregateWork& work, size_t n_groups, RunContext& ctx, const FeatureSink& sink) {
   constexpr size_t kTasksPerBatch = 32;
+  auto& tasks = work.tasks;
+  auto& out = work.out;
   for (size_t first = 0; first < tasks.size(); first += kTasksPerBatch) {
     size_t last = std::min(tasks.size(), first + kTasksPerBatch);
     for (size_t i = first; i < last; ++i) {
       for (size_t o : tasks[i].outputs) {
         auto& values = out[o].values;
-        if (ctx.spare && !ctx.spare->empty() && ctx.spare->back().size() == groups.size()) {
+        if (ctx.spare && !ctx.spare->empty() && ctx.spare->back().size() == n_groups) {
           values = std::move(ctx.spare->back());
           ctx.spare->pop_back();
         } else {
-          values = LargeVector<double>(groups.size());
+          values = LargeVector<double>(n_groups);
         }
       }
     }
@@ -373,6 +401,23 @@ Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, con
     CREDO_RETURN_IF_ERROR(sink(batch));
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, const KeyIndex& groups, RunContext& ctx,
+                 size_t* ignored_rows, const FeatureSink& sink) {
+  const TablePlan& plan = plans[index];
+  Words words = words_for(plan, plan.table);
+  // 1. Tables joined by this one; 2. cleaning and derived columns; 3. row groups, without and
+  // with each filter; 4. the features, in spec order; 5. their numeric work, in parallel.
+  CREDO_RETURN_IF_ERROR(add_joined_columns(plans, plan, t, ctx, words));
+  CREDO_RETURN_IF_ERROR(apply_missing_rules(plan.statement.missing, t));
+  CREDO_RETURN_IF_ERROR(add_derived_columns(plan, t, ctx.threads));
+  CREDO_ASSIGN_OR_RETURN(std::vector<Grouping> groupings, group_with_filters(plan, t, groups, ctx.threads, ignored_rows));
+  AggregateWork work;
+  CREDO_RETURN_IF_ERROR(plan_features(plan, t, groupings, words, ctx, work));
+  return compute_in_batches(work, groups.size(), ctx, sink);
 }
 
 namespace {

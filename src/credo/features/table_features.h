@@ -1,16 +1,13 @@
 // Internal to the feature pipeline: the work done on one table of the spec, shared by the batch
 // build and the online path. A table is cleaned (missing rules), extended (derived columns and
 // the aggregates of the tables it joins), then aggregated per group of its key with and
-// without each filter; the application table is encoded row by row instead.
+// without each filter; the application table is encoded row by row instead. The plans come from
+// feature_plan.h, what a build learns is kept in fitted_state.h.
 #pragma once
 
-#include <array>
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "credo/base/large_vector.h"
 #include "credo/base/status.h"
@@ -19,37 +16,13 @@
 #include "credo/features/aggregate.h"
 #include "credo/features/expression.h"
 #include "credo/features/feature_matrix.h"
+#include "credo/features/feature_plan.h"
+#include "credo/features/fitted_state.h"
 #include "credo/features/spec.h"
 
 namespace credo::features_internal {
 
-inline constexpr int kTargetFolds = 5;
-inline constexpr size_t kMaxLevels = 64;      // levels kept per text column (the most frequent)
-inline constexpr double kTargetSmoothing = 20;  // prior weight, in clients, of target encodings
-
-struct TablePlan {
-  TableStatement statement;
-  bool is_application = false;
-  bool is_child = false;            // joined by another table
-  HcTable table = HcTable::kApplicationTest;
-  std::vector<size_t> children;     // indices of the tables it joins
-  std::vector<std::string> load_columns;
-  std::vector<Expression> derived;  // parallel to statement.derived
-  std::vector<Expression> filters;  // parallel to statement.filters
-};
-
-struct TargetEncoding {
-  double prior = 0;
-  std::map<std::string, double> full;                        // from every training client
-  std::array<double, kTargetFolds> fold_prior{};
-  std::array<std::map<std::string, double>, kTargetFolds> folds;  // without the fold's clients
-};
-
-struct FittedState {
-  uint64_t seed = 42;
-  std::map<std::string, std::vector<std::string>> levels;  // "bureau.CREDIT_ACTIVE" -> levels
-  std::map<std::string, TargetEncoding> target;            // "ORGANIZATION_TYPE" -> encoding
-};
+inline constexpr size_t kMaxLevels = 64;  // levels kept per text column (the most frequent)
 
 struct FeatureColumn {
   FeatureInfo info;
@@ -79,10 +52,6 @@ struct RunContext {
 // bounded number of output columns is alive at once.
 using FeatureSink = std::function<Status(std::vector<FeatureColumn>& columns)>;
 
-// Checks a spec against the Home Credit schemas and plans each table (columns to read,
-// compiled expressions, joins). Errors name the spec line.
-StatusOr<std::vector<TablePlan>> plan_tables(const FeatureSpec& spec);
-
 // The application features of every row of `t` (one row per client). targets[r] is 0/1 for a
 // training client (used only to fit target encodings) and -1 otherwise.
 StatusOr<std::vector<FeatureColumn>> run_application(const TablePlan& plan, Table t, const std::vector<int>& targets,
@@ -95,14 +64,5 @@ Status run_application_row(const TablePlan& plan, Table t, RunContext& ctx, std:
 // `sink` in spec order, a batch at a time.
 Status run_table(const std::vector<TablePlan>& plans, size_t index, Table t, const KeyIndex& groups, RunContext& ctx,
                  size_t* ignored_rows, const FeatureSink& sink);
-
-// True if `name` matches `pattern`, a column name that may hold one * (STATUS_*_SHARE).
-bool matches_pattern(const std::string& pattern, const std::string& name);
-
-// The fold (0..kTargetFolds-1) of a client for out-of-fold target encoding.
-int fold_of(int64_t client_id, uint64_t seed);
-
-nlohmann::json fitted_to_json(const FittedState& fitted);
-StatusOr<FittedState> fitted_from_json(const nlohmann::json& json);
 
 }  // namespace credo::features_internal

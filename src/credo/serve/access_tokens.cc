@@ -3,10 +3,13 @@
 // so a wrong guess takes as long whichever of its bytes are right.
 #include "credo/serve/access_tokens.h"
 
+
 #include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+
+#include "credo/base/text.h"
 
 namespace credo::serve {
 namespace {
@@ -14,11 +17,7 @@ namespace {
 constexpr size_t kMinTokenChars = 32;
 constexpr const char* kChallenge = "Bearer realm=\"credo\"";
 
-std::string_view trimmed(std::string_view text) {
-  size_t begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string_view::npos) return {};
-  return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
-}
+std::string_view trimmed(std::string_view text) { return trim(text, " \t\r"); }
 
 // The first word of `text` (up to a space or tab), and `text` moves past it.
 std::string_view next_word(std::string_view& text) {

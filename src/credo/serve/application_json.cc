@@ -1,7 +1,8 @@
 // Posted JSON to a client's raw rows (see application_json.h). Every value is checked where it
-// is read, against the file's schema and the one table of certain ranges below, so an error
-// names the first field at fault. On the happy path nothing is formatted: the scoring API reads
-// a body per request, and the parse must stay a small part of the ~30 us a score may take.
+// is read, against the file's schema and the data stage's ranges and levels (homecredit_ranges.h),
+// so an error names the first field at fault. On the happy path nothing is formatted: the
+// scoring API reads a body per request, and the parse must stay a small part of the ~30 us a
+// score may take.
 #include "credo/serve/application_json.h"
 
 #include <algorithm>
@@ -16,83 +17,17 @@
 
 #include "credo/base/closest_name.h"
 #include "credo/data/homecredit.h"
+#include "credo/data/homecredit_ranges.h"
 
 namespace credo::serve {
 namespace {
 
 using Json = nlohmann::json;
 
-constexpr double kPostedInfinity = std::numeric_limits<double>::infinity();
 constexpr double kPostedNaN = std::numeric_limits<double>::quiet_NaN();
-
-// ---------------------------------------------------------------------------------------------
-// The ranges a column certainly has, whatever the client: from the columns' meaning (an amount
-// is never negative, DAYS_* count back from the application) and the dictionary ("normalized"
-// columns are in [0, 1]). The first rule whose scope and pattern match a numeric column applies.
-// History tables get only rules the full Kaggle data never breaks (its bureau debts, credit
-// card balances and down payments do go negative, and previous applications' DAYS_* hold
-// 365243), so real rows are never refused.
-
-enum class PostedRangeScope { kApplication, kHistory, kEveryTable };
-
-struct PostedRange {
-  PostedRangeScope scope;
-  std::string_view pattern;  // a column name, or one with a single '*'
-  double min, max;
-  double also_allowed;       // a special value outside [min, max] (NaN: none)
-  bool whole;                // only whole numbers (0 or 1 flags stored as decimals)
-  std::string_view expected;
-};
-
-constexpr PostedRange kPostedRanges[] = {
-    {PostedRangeScope::kEveryTable, "SK_ID_*", 0, kPostedInfinity, kPostedNaN, false, "an id >= 0"},
-    {PostedRangeScope::kEveryTable, "HOUR_APPR_PROCESS_START", 0, 23, kPostedNaN, false, "an hour from 0 to 23"},
-    {PostedRangeScope::kApplication, "DAYS_EMPLOYED", -kPostedInfinity, 0, 365243, false,
-     "days before the application (<= 0), or 365243 (not employed)"},
-    {PostedRangeScope::kApplication, "DAYS_*", -kPostedInfinity, 0, kPostedNaN, false, "days before the application (<= 0)"},
-    {PostedRangeScope::kApplication, "AMT_*", 0, kPostedInfinity, kPostedNaN, false, "an amount >= 0"},
-    {PostedRangeScope::kApplication, "EXT_SOURCE_*", 0, 1, kPostedNaN, false, "a normalized score from 0 to 1"},
-    {PostedRangeScope::kApplication, "REGION_POPULATION_RELATIVE", 0, 1, kPostedNaN, false, "a normalized value from 0 to 1"},
-    {PostedRangeScope::kApplication, "*_AVG", 0, 1, kPostedNaN, false, "a normalized value from 0 to 1"},
-    {PostedRangeScope::kApplication, "*_MODE", 0, 1, kPostedNaN, false, "a normalized value from 0 to 1"},
-    {PostedRangeScope::kApplication, "*_MEDI", 0, 1, kPostedNaN, false, "a normalized value from 0 to 1"},
-    {PostedRangeScope::kApplication, "FLAG_*", 0, 1, kPostedNaN, true, "0 or 1"},
-    {PostedRangeScope::kApplication, "REG_*", 0, 1, kPostedNaN, true, "0 or 1"},
-    {PostedRangeScope::kApplication, "LIVE_*", 0, 1, kPostedNaN, true, "0 or 1"},
-    {PostedRangeScope::kApplication, "CNT_*", 0, kPostedInfinity, kPostedNaN, false, "a count >= 0"},
-    {PostedRangeScope::kApplication, "*_CNT_SOCIAL_CIRCLE", 0, kPostedInfinity, kPostedNaN, false, "a count >= 0"},
-    {PostedRangeScope::kApplication, "OWN_CAR_AGE", 0, kPostedInfinity, kPostedNaN, false, "an age in years >= 0"},
-    {PostedRangeScope::kApplication, "REGION_RATING_CLIENT*", 1, 3, kPostedNaN, true, "a rating 1, 2 or 3"},
-    {PostedRangeScope::kHistory, "MONTHS_BALANCE", -kPostedInfinity, 0, kPostedNaN, false,
-     "months before the application (<= 0)"},
-    {PostedRangeScope::kHistory, "DAYS_CREDIT", -kPostedInfinity, 0, kPostedNaN, false, "days before the application (<= 0)"},
-    {PostedRangeScope::kHistory, "DAYS_DECISION", -kPostedInfinity, 0, kPostedNaN, false, "days before the application (<= 0)"},
-    {PostedRangeScope::kHistory, "SK_DPD*", 0, kPostedInfinity, kPostedNaN, false, "days past due >= 0"},
-    {PostedRangeScope::kHistory, "CREDIT_DAY_OVERDUE", 0, kPostedInfinity, kPostedNaN, false, "days overdue >= 0"},
-    {PostedRangeScope::kHistory, "CNT_*", 0, kPostedInfinity, kPostedNaN, false, "a count >= 0"},
-    {PostedRangeScope::kHistory, "NFLAG_*", 0, 1, kPostedNaN, true, "0 or 1"},
-};
-
-// True if `name` matches `pattern` (a name, or one with a single '*' for any characters).
-bool posted_name_matches(std::string_view pattern, std::string_view name) {
-  size_t star = pattern.find('*');
-  if (star == std::string_view::npos) return pattern == name;
-  std::string_view head = pattern.substr(0, star), tail = pattern.substr(star + 1);
-  return name.size() >= head.size() + tail.size() && name.substr(0, head.size()) == head &&
-         name.substr(name.size() - tail.size()) == tail;
-}
 
 bool is_posted_application(HcTable table) {
   return table == HcTable::kApplicationTrain || table == HcTable::kApplicationTest;
-}
-
-const PostedRange* posted_range_of(HcTable table, const ColumnSpec& column) {
-  if (column.type == ColumnType::kCategorical) return nullptr;
-  PostedRangeScope scope = is_posted_application(table) ? PostedRangeScope::kApplication : PostedRangeScope::kHistory;
-  for (const auto& range : kPostedRanges)
-    if ((range.scope == scope || range.scope == PostedRangeScope::kEveryTable) && posted_name_matches(range.pattern, column.name))
-      return &range;
-  return nullptr;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -104,7 +39,9 @@ struct PostedFields {
   const Schema* schema;
   std::vector<std::string> names;  // for suggestions
   std::unordered_map<std::string_view, size_t> index;
-  std::vector<const PostedRange*> ranges;  // per column
+  std::vector<const HcValueRange*> ranges;  // per column (nullptr: text)
+  std::vector<const std::vector<std::string>*> levels;  // per column: the known levels (nullptr: any)
+  std::vector<const std::vector<std::string>*> hints;   // per column: levels for "such as" hints
 };
 
 PostedFields make_posted_fields(HcTable table) {
@@ -114,7 +51,11 @@ PostedFields make_posted_fields(HcTable table) {
   f.schema = &homecredit_schema(table);
   for (size_t c = 0; c < f.schema->size(); ++c) {
     f.names.push_back(f.schema->columns[c].name);
-    f.ranges.push_back(posted_range_of(table, f.schema->columns[c]));
+    f.ranges.push_back(homecredit_range(table, f.schema->columns[c].name));
+    f.levels.push_back(is_posted_application(table) && f.schema->columns[c].type == ColumnType::kCategorical
+                           ? homecredit_application_levels(f.schema->columns[c].name)
+                           : nullptr);
+    f.hints.push_back(f.levels.back() ? f.levels.back() : homecredit_levels_seen(table, f.schema->columns[c].name));
   }
   for (size_t c = 0; c < f.names.size(); ++c) f.index.emplace(f.names[c], c);
   return f;
@@ -182,18 +123,25 @@ Status posted_unknown_field(const PostedPath& path, const PostedFields& fields) 
   return Status::InvalidArgument(message);
 }
 
-// Text levels of a column in the profile of real rows, for "expected text" hints ("N", "Y").
-std::string posted_levels_hint(HcTable table, std::string_view column) {
-  const Json& tables = homecredit_profile().at("tables");
-  auto in_table = tables.find(std::string(homecredit_table(table).name));
-  if (in_table == tables.end()) return "";
-  const Json& columns = in_table->at("columns");
-  auto it = columns.find(std::string(column));
-  if (it == columns.end() || !it->contains("levels") || it->at("levels").size() > 6) return "";
+// The known levels of a text column for "expected text" hints (" such as "N", "Y""), when few.
+std::string posted_levels_hint(const std::vector<std::string>* levels) {
+  if (!levels || levels->size() > 6) return "";
   std::string hint = " such as";
-  for (const auto& [level, stats] : it->at("levels").items()) hint += " " + Json(level).dump() + ",";
+  for (const auto& level : *levels) hint += " " + Json(level).dump() + ",";
   hint.pop_back();
   return hint;
+}
+
+// `application.NAME_INCOME_TYPE: "Spaceship" is not a level the data knows (did you mean ...?);
+// known: Working, ...`: every level when there are few, else the nearest and a count.
+Status posted_unknown_level(const PostedPath& path, std::string_view text, const std::vector<std::string>& levels) {
+  std::string message = describe_posted(Json(std::string(text))) + " is not a level the data knows";
+  if (const std::string* near = closest_name(text, levels)) message += " (did you mean " + Json(*near).dump() + "?)";
+  constexpr size_t kAllListed = 12, kSomeListed = 5;  // levels come most frequent first
+  const size_t listed = levels.size() <= kAllListed ? levels.size() : kSomeListed;
+  message += listed == levels.size() ? "; known:" : "; " + std::to_string(levels.size()) + " known, such as";
+  for (size_t i = 0; i < listed; ++i) message += (i ? ", " : " ") + Json(levels[i]).dump();
+  return posted_error(path, message);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -226,12 +174,16 @@ class PostedTableBuilder {
     }
     if (spec.type == ColumnType::kCategorical) {
       if (!value.is_string())
-        return posted_error(path, "expected text" + posted_levels_hint(fields_.table, spec.name) + ", got " +
+        return posted_error(path, "expected text" + posted_levels_hint(fields_.hints[c]) + ", got " +
                                       describe_posted(value));
       const auto& text = value.get_ref<const std::string&>();
       if (text.size() > kMaxPostedTextLength)
         return posted_error(path, "text longer than " + std::to_string(kMaxPostedTextLength) + " characters (" +
                                       std::to_string(text.size()) + ")");
+      const std::vector<std::string>* levels = fields_.levels[c];
+      if (levels && !text.empty() && !is_homecredit_text_code(text) &&
+          std::find(levels->begin(), levels->end(), text) == levels->end())
+        return posted_unknown_level(path, text, *levels);
       set_text(c, row, text);
       return Status::Ok();
     }
@@ -241,7 +193,7 @@ class PostedTableBuilder {
     }
     double number = value.get<double>();
     if (!std::isfinite(number)) return posted_error(path, "expected a finite number, got " + describe_posted(value));
-    const PostedRange* range = fields_.ranges[c];
+    const HcValueRange* range = fields_.ranges[c];
     bool whole = value.is_number_integer() || number == std::trunc(number);
     if (spec.type == ColumnType::kInt64 || (range && range->whole)) {
       if (!whole) return posted_error(path, "expected a whole number, got " + describe_posted(value));
@@ -250,8 +202,12 @@ class PostedTableBuilder {
                                      : std::fabs(number) >= 9.2e18)
         return posted_error(path, "expected a whole number that fits 64 bits, got " + describe_posted(value));
     }
-    if (range && !(number >= range->min && number <= range->max) && number != range->also_allowed)
-      return posted_error(path, "expected " + std::string(range->expected) + ", got " + describe_posted(value));
+    if (range && !range->meaning_allows(number))
+      return posted_error(path, "expected " + range->expected + ", got " + describe_posted(value));
+    // Beyond what the data knows the features would lose the value (1e39 overflows a float
+    // feature and reads as missing), so it is refused rather than scored as something else.
+    if (range && !range->data_allows(number))
+      return posted_error(path, describe_posted(value) + " is outside the range the data knows: " + range->data_words());
     if (spec.type == ColumnType::kInt64) {
       s.ints[row] = value.is_number_float() ? static_cast<int64_t>(number) : value.get<int64_t>();
       missing_flag(c, row) = 0;

@@ -9,9 +9,13 @@
 //    "client_id": 100002}   (optional; read by the server, not here)
 // Fields are the columns of application_test.csv and of the history files; an absent field or
 // null is missing. Numbers must be JSON numbers (whole numbers for integer columns), text must be
-// JSON strings; booleans, NaN and Infinity are refused, text is at most 200 characters, and
-// values outside the range a column certainly has (amounts >= 0, DAYS_* <= 0, EXT_SOURCE_* in
-// [0, 1], FLAG_* 0 or 1...) are refused. A text level the training data never saw is accepted.
+// JSON strings; booleans, NaN and Infinity are refused, text is at most 200 characters. The
+// data stage's facts (data/homecredit_ranges.h) are enforced: a number outside the range its
+// column certainly has (amounts >= 0, DAYS_* <= 0, EXT_SOURCE_* in [0, 1], FLAG_* 0 or 1...)
+// or beyond what the data knows (1000 times the largest magnitude of the real rows: 1e39 would
+// overflow the float features and be scored as missing) is refused, and so is a text level of
+// the application the data does not know ("Spaceship"), naming the known levels. Refused, not
+// flagged: a value the model cannot use would otherwise be scored silently as missing.
 //
 // Errors are InvalidArgument (the server answers 422); the message starts with the JSON path at
 // fault and says what was expected: `application.AMT_CREDIT: expected a number, got "abc"`.

@@ -9,10 +9,10 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
+#include "credo/base/case_file_testing.h"
 #include "credo/base/temp_dir.h"
 #include "credo/data/csv_reader.h"
 #include "credo/data/homecredit.h"
@@ -25,9 +25,9 @@ namespace {
 
 using PostedJson = nlohmann::json;
 
+// A case of application_json_cases.txt: "@base", "@call application", the body, then ">>> error:
+// TEXT" or checks.
 struct PostedCase {
-  std::string title;
-  int line = 0;
   std::string base;  // fields of the base row, when a what-if
   bool application_only = false;
   std::string body;
@@ -35,32 +35,21 @@ struct PostedCase {
   std::vector<std::string> checks;  // ">>> " lines other than the error
 };
 
-std::vector<PostedCase> load_posted_cases() {
-  std::ifstream in(std::string(CREDO_SOURCE_DIR) + "/src/credo/serve/testdata/application_json_cases.txt");
-  std::vector<PostedCase> cases;
-  std::string line;
-  int line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.rfind("### ", 0) == 0) {
-      cases.push_back({});
-      cases.back().title = line.substr(4);
-      cases.back().line = line_number;
-    } else if (line.empty() || line[0] == '#' || cases.empty()) {
-      continue;
-    } else if (line.rfind("@base ", 0) == 0) {
-      cases.back().base = line.substr(6);
-    } else if (line == "@call application") {
-      cases.back().application_only = true;
-    } else if (line.rfind(">>> error: ", 0) == 0) {
-      cases.back().error = line.substr(11);
-    } else if (line.rfind(">>> ", 0) == 0) {
-      cases.back().checks.push_back(line.substr(4));
-    } else {
-      cases.back().body += (cases.back().body.empty() ? "" : "\n") + line;
-    }
+PostedCase posted_case(const TestCase& test_case) {
+  PostedCase c;
+  if (const std::string* base = test_case.field("base")) c.base = *base;
+  if (const std::string* call = test_case.field("call")) {
+    EXPECT_EQ(*call, "application") << "@call takes only 'application'";
+    c.application_only = true;
   }
-  return cases;
+  c.body = test_case.body_text();
+  for (const auto& expectation : test_case.expectations) {
+    const std::string& text = expectation.head.text;
+    if (text.rfind("error: ", 0) == 0) c.error = text.substr(7);
+    else c.checks.push_back(text);
+    EXPECT_TRUE(expectation.block.empty()) << "line " << expectation.head.line << ": lines under a '>>>'";
+  }
+  return c;
 }
 
 // The value of `column` at `row` as JSON (null when missing).
@@ -126,10 +115,11 @@ std::string run_posted_check(const std::string& check, const ClientRows& rows, c
 }
 
 TEST(ApplicationJsonTest, DataDrivenCases) {
-  auto cases = load_posted_cases();
+  auto cases = load_case_file("src/credo/serve/testdata/application_json_cases.txt");
   ASSERT_GE(cases.size(), 90u);
-  for (const auto& c : cases) {
-    SCOPED_TRACE("application_json_cases.txt:" + std::to_string(c.line) + ": " + c.title);
+  for (const auto& test_case : cases) {
+    SCOPED_TRACE(test_case.where());
+    const PostedCase c = posted_case(test_case);
     ASSERT_TRUE(c.error.empty() != c.checks.empty()) << "a case expects checks or an error";
     std::optional<Table> base;
     if (!c.base.empty()) {

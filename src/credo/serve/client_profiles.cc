@@ -8,6 +8,7 @@
 #include <string>
 
 #include "credo/data/homecredit.h"
+#include "credo/data/homecredit_ranges.h"
 
 namespace credo::serve {
 namespace {
@@ -101,7 +102,7 @@ nlohmann::json describe_profile_field(const ProfileField& field, const Column& c
       }
       case Kind::kYearsEmployed:
         out["raw"] = value;
-        if (value == static_cast<double>(kNotEmployedDays)) {
+        if (value == static_cast<double>(kHcNoDate)) {
           out["value"] = nullptr;
           out["text"] = "not employed (pensioner or unemployed)";
           out["not_employed"] = true;
@@ -110,7 +111,7 @@ nlohmann::json describe_profile_field(const ProfileField& field, const Column& c
           out["value"] = round_tenth(years);
           out["text"] = years < 1 ? std::string("less than a year") : profile_printf_text("%.1f years", years);
         }
-        description += " (shown in years; 365243 means not employed)";
+        description += " (shown in years; " + std::to_string(kHcNoDate) + " means not employed)";
         break;
       case Kind::kAmount:
         out["value"] = value;

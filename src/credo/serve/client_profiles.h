@@ -20,9 +20,6 @@
 
 namespace credo::serve {
 
-// DAYS_EMPLOYED's code for "not employed" (pensioners and the unemployed), not a duration.
-inline constexpr int64_t kNotEmployedDays = 365243;
-
 // How a curated field is shown.
 enum class ProfileFieldKind {
   kText,           // a text level as written ("Working")
@@ -31,7 +28,7 @@ enum class ProfileFieldKind {
   kCount,          // a whole number
   kAmount,         // money, in the application's currency
   kAgeYears,       // from DAYS_BIRTH (days before the application, negative)
-  kYearsEmployed,  // from DAYS_EMPLOYED; kNotEmployedDays means not employed
+  kYearsEmployed,  // from DAYS_EMPLOYED; the data's kHcNoDate means not employed
   kScore,          // a normalised score in [0, 1]
   kRating,         // a rating 1 (best) .. 3
 };

@@ -11,12 +11,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "credo/base/case_file_testing.h"
 #include "credo/base/random.h"
 
 namespace credo::serve {
@@ -26,9 +26,9 @@ using TestJson = nlohmann::json;
 
 const std::vector<std::string> kMlflowDefaultFeatures = {"AMT_CREDIT", "DAYS_BIRTH", "OWN_CAR"};
 
+// A case of mlflow_cases.txt: "@features", "@max_rows", the body, then ">>> error: TEXT" or the
+// expected rows.
 struct MlflowCase {
-  std::string title;
-  int line = 0;
   std::vector<std::string> features = kMlflowDefaultFeatures;
   size_t max_rows = 100;
   std::string body;
@@ -53,34 +53,22 @@ std::vector<float> mlflow_case_values(const std::string& text) {
   return values;
 }
 
-std::vector<MlflowCase> load_mlflow_cases() {
-  std::ifstream in(std::string(CREDO_SOURCE_DIR) + "/src/credo/serve/testdata/mlflow_cases.txt");
-  std::vector<MlflowCase> cases;
-  std::string line;
-  int line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.rfind("### ", 0) == 0) {
-      cases.push_back({});
-      cases.back().title = line.substr(4);
-      cases.back().line = line_number;
-    } else if (line.empty() || line[0] == '#' || cases.empty()) {
-      continue;
-    } else if (line.rfind("@features ", 0) == 0) {
-      std::istringstream names(line.substr(10));
-      cases.back().features.clear();
-      for (std::string name; names >> name;) cases.back().features.push_back(name);
-    } else if (line.rfind("@max_rows ", 0) == 0) {
-      cases.back().max_rows = std::stoul(line.substr(10));
-    } else if (line.rfind(">>> error: ", 0) == 0) {
-      cases.back().error = line.substr(11);
-    } else if (line.rfind(">>> ", 0) == 0) {
-      cases.back().rows.push_back(mlflow_case_values(line.substr(4)));
-    } else {
-      cases.back().body += (cases.back().body.empty() ? "" : "\n") + line;
-    }
+MlflowCase mlflow_case(const TestCase& test_case) {
+  MlflowCase c;
+  if (const std::string* features = test_case.field("features")) {
+    std::istringstream names(*features);
+    c.features.clear();
+    for (std::string name; names >> name;) c.features.push_back(name);
   }
-  return cases;
+  if (const std::string* max_rows = test_case.field("max_rows")) c.max_rows = std::stoul(*max_rows);
+  c.body = test_case.body_text();
+  for (const auto& expectation : test_case.expectations) {
+    const std::string& text = expectation.head.text;
+    if (text.rfind("error: ", 0) == 0) c.error = text.substr(7);
+    else c.rows.push_back(mlflow_case_values(text));
+    EXPECT_TRUE(expectation.block.empty()) << "line " << expectation.head.line << ": lines under a '>>>'";
+  }
+  return c;
 }
 
 // Exact equality, NaN equal to NaN (a missing value).
@@ -104,10 +92,11 @@ void expect_presentable_error(const Status& status) {
 }
 
 TEST(MlflowProtocolTest, DataDrivenCases) {
-  auto cases = load_mlflow_cases();
+  auto cases = load_case_file("src/credo/serve/testdata/mlflow_cases.txt");
   ASSERT_GE(cases.size(), 80u);
-  for (const auto& c : cases) {
-    SCOPED_TRACE("mlflow_cases.txt:" + std::to_string(c.line) + ": " + c.title);
+  for (const auto& test_case : cases) {
+    SCOPED_TRACE(test_case.where());
+    const MlflowCase c = mlflow_case(test_case);
     ASSERT_TRUE(c.error.empty() != c.rows.empty()) << "a case expects rows or an error";
     auto parsed = parse_invocations_body(c.body, c.features, c.max_rows);
     if (!c.error.empty()) {

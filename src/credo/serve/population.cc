@@ -10,6 +10,7 @@
 #include <span>
 
 #include "credo/data/homecredit.h"
+#include "credo/data/homecredit_ranges.h"
 
 namespace credo::serve {
 namespace {
@@ -61,11 +62,12 @@ double population_round_percent(double share) { return std::round(share * 1000) 
 
 nlohmann::json population_number_or_null(double x) { return std::isnan(x) ? nlohmann::json(nullptr) : nlohmann::json(x); }
 
-// The value that reads as a special case rather than a number in a raw column.
+// The value that reads as a special case rather than a number in a raw column: the code the
+// data stage allows beside the column's range (DAYS_EMPLOYED's "no date").
 std::optional<double> special_value_of(const Population::Field& field) {
-  if (field.kind == Population::Field::Kind::kNumber && field.name == "DAYS_EMPLOYED")
-    return static_cast<double>(kNotEmployedDays);
-  return std::nullopt;
+  if (field.kind != Population::Field::Kind::kNumber) return std::nullopt;
+  const HcValueRange* range = homecredit_range(HcTable::kApplicationTest, field.name);
+  return range ? range->also_allowed : std::nullopt;
 }
 
 std::string filter_level_list(const std::vector<std::string>& dictionary) {

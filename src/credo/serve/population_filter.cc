@@ -1,18 +1,18 @@
 // Parsing the population filter: a small grammar, checked strictly, since it comes from a URL.
 #include "credo/serve/population_filter.h"
 
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
 
+#include "credo/base/text.h"
+
 namespace credo::serve {
 namespace {
 
-std::string_view trim_filter_text(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+// Filter text is trimmed of spaces and tabs only.
+std::string_view trim_filter_text(std::string_view s) { return trim(s, " \t"); }
 
 bool is_field_name(std::string_view s) {
   if (s.empty() || s.size() > 100) return false;

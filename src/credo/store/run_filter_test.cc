@@ -8,44 +8,36 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
+
+#include "credo/base/case_file_testing.h"
 
 namespace credo::store {
 namespace {
 
+// A case of run_filters.txt: its title is the input ("filter: TEXT" or "order: TEXT"), its one
+// expectation the parsed form or "error: TEXT".
 struct FilterCase {
-  int line = 0;
-  bool is_order = false;  // "order: " instead of "filter: "
+  bool is_order = false;
   std::string input;
-  std::string expected;   // the parsed form after "=> ", or an error substring after "error: "
+  std::string expected;  // the parsed form, or an error substring
   bool expect_error = false;
 };
 
-std::vector<FilterCase> load_filter_cases() {
-  std::ifstream in(std::string(CREDO_SOURCE_DIR) + "/src/credo/store/testdata/run_filters.txt");
-  std::vector<FilterCase> cases;
-  std::string line;
-  int line_number = 0;
-  auto starts = [&](std::string_view prefix) { return line.rfind(prefix, 0) == 0; };
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (starts("filter:") || starts("order:")) {
-      FilterCase c;
-      c.line = line_number;
-      c.is_order = starts("order:");
-      size_t colon = line.find(':');
-      c.input = line.substr(std::min(line.size(), colon + (line.size() > colon + 1 && line[colon + 1] == ' ' ? 2 : 1)));
-      cases.push_back(c);
-    } else if (starts("=> ") && !cases.empty()) {
-      cases.back().expected = line.substr(3);
-    } else if (starts("error: ") && !cases.empty()) {
-      cases.back().expected = line.substr(7);
-      cases.back().expect_error = true;
-    } else {
-      EXPECT_TRUE(line.empty() || line[0] == '#') << "run_filters.txt:" << line_number << ": unreadable: " << line;
-    }
-  }
-  return cases;
+FilterCase filter_case(const TestCase& test_case) {
+  FilterCase c;
+  const std::string& title = test_case.title;
+  c.is_order = title.rfind("order:", 0) == 0;
+  EXPECT_TRUE(c.is_order || title.rfind("filter:", 0) == 0) << "a title is 'filter: TEXT' or 'order: TEXT'";
+  size_t colon = title.find(':');
+  if (colon != std::string::npos)
+    c.input = title.substr(std::min(title.size(), colon + (title.size() > colon + 1 && title[colon + 1] == ' ' ? 2 : 1)));
+  EXPECT_EQ(test_case.expectations.size(), 1u) << "one '>>>' per case";
+  EXPECT_TRUE(test_case.body.empty() && test_case.fields.empty()) << "a case is its title and one '>>>'";
+  if (test_case.expectations.empty()) return c;
+  const std::string& text = test_case.expectations[0].head.text;
+  c.expect_error = text.rfind("error: ", 0) == 0;
+  c.expected = c.expect_error ? text.substr(7) : text;
+  return c;
 }
 
 // A key as the parser reads it back: bare when it can be, else in backticks.
@@ -123,10 +115,11 @@ StatusOr<std::string> run_case(const FilterCase& c, const std::string& input) {
 }
 
 TEST(RunFilter, DataDrivenCases) {
-  std::vector<FilterCase> cases = load_filter_cases();
+  std::vector<TestCase> cases = load_case_file("src/credo/store/testdata/run_filters.txt");
   ASSERT_GT(cases.size(), 50u) << "run_filters.txt not found or nearly empty";
-  for (const FilterCase& c : cases) {
-    SCOPED_TRACE("run_filters.txt:" + std::to_string(c.line) + ": " + c.input);
+  for (const TestCase& test_case : cases) {
+    SCOPED_TRACE(test_case.where());
+    const FilterCase c = filter_case(test_case);
     ASSERT_FALSE(c.expected.empty()) << "case without '=> ' or 'error: '";
     StatusOr<std::string> got = run_case(c, c.input);
     if (c.expect_error) {

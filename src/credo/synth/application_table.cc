@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "credo/data/homecredit_ranges.h"
 #include "credo/synth/table_rows.h"
 
 namespace credo::synth {
@@ -160,7 +161,7 @@ AppFacts ApplicationGenerator::generate(const ClientPlan& plan, Rng& rng, std::v
   double days_birth = v(days_birth_);
   if (pensioner) {
     v(income_type_) = pensioner_;
-    v(days_employed_) = 365243;
+    v(days_employed_) = static_cast<double>(kHcNoDate);
     v(organization_) = xna_org_;
     v(emp_phone_) = 0;
     v(occupation_) = rng.bernoulli(0.99) ? kMissing : v(occupation_);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "credo/base/random.h"
+#include "credo/data/homecredit_ranges.h"
 #include "credo/synth/bureau_tables.h"
 #include "credo/synth/client_plan.h"
 #include "credo/synth/column_model.h"
@@ -17,8 +18,8 @@
 namespace credo::synth {
 
 // An approved previous credit, as the monthly tables need it. Days are relative to the
-// current application (negative = past); kNoDate is the files' 365243 placeholder.
-inline constexpr double kNoDate = 365243;
+// current application (negative = past); kNoDate is the files' placeholder (the data stage's).
+inline constexpr double kNoDate = static_cast<double>(kHcNoDate);
 struct Contract {
   enum Kind { kPos, kCash, kCard } kind = kPos;
   int64_t previous_id = 0;
