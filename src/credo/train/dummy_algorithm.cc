@@ -61,6 +61,8 @@ class DummyAlgorithm final : public Algorithm {
   std::vector<ParamSpec> search_space() const override {
     return {{"strategy", ParamSpec::Kind::kChoice, 0, 0, {"prior", "stratified"}}};
   }
+  // Its two strategies are all there is to search.
+  int exhaustive_trials() const override { return 2; }
 
   StatusOr<std::unique_ptr<ScoringModel>> fit(const FitData& data, const Params& params) const override {
     std::string strategy = param_text(params, "strategy", "prior");
