@@ -370,6 +370,47 @@ TEST_F(GeneratedDataTest, TargetEncodingIsOutOfFold) {
   EXPECT_GT(checked, 300u);
 }
 
+TEST_F(GeneratedDataTest, ApplyingTheFitComputesWhatTheOnlinePathComputes) {
+  // Applied to data it was fitted on: nothing refitted, no level unseen, and each client's row
+  // is compute_client's for a new client (target encodings from every training client).
+  const std::string before = pipeline_->metadata().dump();
+  auto source = HomeCreditSource::open(dir_->string());
+  ASSERT_TRUE(source.ok());
+  FeatureBuildReport report;
+  auto applied = pipeline_->apply(*source, {.threads = 2, .progress = nullptr}, &report);
+  ASSERT_TRUE(applied.ok()) << applied.status().to_string();
+  EXPECT_EQ(pipeline_->metadata().dump(), before);
+  EXPECT_TRUE(report.unseen_levels.empty()) << report.unseen_levels[0].column << " " << report.unseen_levels[0].level;
+  ASSERT_EQ(applied->features(), matrix_->features());
+  ASSERT_EQ(applied->num_rows(), matrix_->num_rows());
+  CsvReadOptions options;
+  options.schema = &homecredit_schema(HcTable::kApplicationTest);
+  auto test = read_csv_file((*dir_ / "application_test.csv").string(), options);
+  ASSERT_TRUE(test.ok());
+  for (size_t r = 0; r < test->num_rows(); r += 25) {
+    ClientRows client;  // application only: compared on the application's features
+    client.application = take_rows(*test, {r});
+    int64_t id = client.application.find("SK_ID_CURR")->int64s()[0];
+    auto online = pipeline_->compute_client(client);
+    ASSERT_TRUE(online.ok());
+    auto row = applied->find_row(id);
+    ASSERT_TRUE(row.has_value());
+    EXPECT_TRUE(applied->is_test(*row));
+    for (size_t f = 0; f < online->size(); ++f) {
+      if (matrix_->features()[f].table != "application") continue;
+      float batch = applied->value(*row, f), now = static_cast<float>((*online)[f]);
+      if (std::isnan(batch)) ASSERT_TRUE(std::isnan(now)) << id << " " << matrix_->features()[f].name;
+      else ASSERT_EQ(now, batch) << id << " " << matrix_->features()[f].name;
+    }
+  }
+  // The training clients' target encodings are the full ones there, not the out-of-fold ones.
+  int te = matrix_->feature_index("ORGANIZATION_TYPE_TARGET_MEAN");
+  size_t differ = 0;
+  for (size_t r = 0; r < matrix_->num_rows(); ++r)
+    if (!matrix_->is_test(r)) differ += applied->value(r, static_cast<size_t>(te)) != matrix_->value(r, static_cast<size_t>(te));
+  EXPECT_GT(differ, 0u);
+}
+
 TEST_F(GeneratedDataTest, FittedPipelineSurvivesTheFeatureFile) {
   auto restored = FeaturePipeline::from_metadata(matrix_->metadata());
   ASSERT_TRUE(restored.ok()) << restored.status().to_string();

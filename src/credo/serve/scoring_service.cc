@@ -94,7 +94,8 @@ StatusOr<std::shared_ptr<const ServedModel>> ScoringService::load(store::Store& 
   // came from elsewhere: then only known clients can be scored).
   const nlohmann::json& spec = model->bundle.info.feature_pipeline;
   if (spec.is_object() && spec.contains("spec")) {
-    CREDO_ASSIGN_OR_RETURN(FeaturePipeline pipeline, FeaturePipeline::from_metadata(spec));
+    CREDO_ASSIGN_OR_RETURN(FeaturePipeline pipeline, FeaturePipeline::from_metadata(
+                                                         spec, (resolved.dir / "features.json").string() + " (pipeline)"));
     CREDO_ASSIGN_OR_RETURN(model->pipeline_column, columns_by_name(model->features(), pipeline.features(),
                                                                    "the model's feature pipeline", model_uri_));
     model->pipeline = std::make_shared<const FeaturePipeline>(std::move(pipeline));
