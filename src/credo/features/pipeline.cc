@@ -255,7 +255,7 @@ StatusOr<BatchClients> load_clients(const HomeCreditSource& source, FileTables& 
 }
 
 // Runs every table plan over the files into a matrix (no metadata): fitting `run.fitted` when
-// run.fit, else applying it. `infos` receives the features' descriptions, in matrix order.
+// run.fit, else applying it. The clients' rows are consumed.
 StatusOr<FeatureMatrix> compute_batch(const FeaturePipeline::State& s, BatchClients clients, FileTables& files,
                                       features_internal::RunContext& run, std::vector<LargeVector<double>>& spare,
                                       const FeatureBuildOptions& options, FeatureBuildReport* report) {

@@ -15,6 +15,7 @@
 #include "credo/data/csv_reader.h"
 #include "credo/data/homecredit_files_testing.h"
 #include "credo/features/leakage.h"
+#include "credo/features/client_rows_testing.h"
 #include "credo/synth/synth.h"
 
 namespace credo {
@@ -261,35 +262,11 @@ TEST_F(GeneratedDataTest, FeatureCountNamesAndReport) {
 
 TEST_F(GeneratedDataTest, OnlineFeaturesEqualTheBatchMatrix) {
   // Every table in memory, then each client's own rows picked out, as the service will get them.
-  std::array<Table, kHcTableCount> tables;
-  for (const auto& info : homecredit_tables()) {
-    CsvReadOptions options;
-    options.schema = &homecredit_schema(info.id);
-    auto t = read_csv_file((*dir_ / info.file_name).string(), options);
-    ASSERT_TRUE(t.ok());
-    tables[static_cast<size_t>(info.id)] = std::move(*t);
-  }
-  auto rows_of = [&](HcTable t, const std::string& key, const std::set<int64_t>& ids) {
-    const Table& table = tables[static_cast<size_t>(t)];
-    std::vector<size_t> rows;
-    auto keys = table.find(key)->int64s();
-    for (size_t r = 0; r < keys.size(); ++r)
-      if (ids.count(keys[r])) rows.push_back(r);
-    return take_rows(table, rows);
-  };
+  credo::testing::RawClientTables raw(*dir_);
   size_t compared = 0;
   for (size_t row = 0; row < matrix_->num_rows(); row += 2) {  // 1500 clients, train and test
     int64_t id = matrix_->id(row);
-    ClientRows client;
-    HcTable app = matrix_->is_test(row) ? HcTable::kApplicationTest : HcTable::kApplicationTrain;
-    client.application = rows_of(app, "SK_ID_CURR", {id});
-    for (HcTable t : {HcTable::kBureau, HcTable::kPreviousApplication, HcTable::kPosCashBalance,
-                      HcTable::kInstallmentsPayments, HcTable::kCreditCardBalance})
-      client.history[static_cast<size_t>(t)] = rows_of(t, "SK_ID_CURR", {id});
-    std::set<int64_t> credits;
-    for (int64_t b : client.history[static_cast<size_t>(HcTable::kBureau)]->find("SK_ID_BUREAU")->int64s())
-      credits.insert(b);
-    client.history[static_cast<size_t>(HcTable::kBureauBalance)] = rows_of(HcTable::kBureauBalance, "SK_ID_BUREAU", credits);
+    ClientRows client = raw.client(id);
     int fold = matrix_->is_test(row) ? -1 : pipeline_->training_fold_of(id);
     auto online = pipeline_->compute_client(client, fold);
     ASSERT_TRUE(online.ok()) << online.status().to_string();

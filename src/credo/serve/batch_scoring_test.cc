@@ -14,8 +14,8 @@
 #include <sstream>
 
 #include "credo/base/temp_dir.h"
-#include "credo/data/csv_reader.h"
 #include "credo/data/homecredit.h"
+#include "credo/features/client_rows_testing.h"
 #include "credo/features/new_clients.h"
 #include "credo/serve/api_testing.h"
 #include "credo/store/model_uri.h"
@@ -52,50 +52,6 @@ void generate_new_clients(const fs::path& dir, uint64_t seed, double drift, int6
   std::ofstream(dir / "application_test.csv", std::ios::trunc) << csv;
 }
 
-// Every table of `dir`, to pick each client's own rows from, as a posted application has them.
-class RawTables {
- public:
-  explicit RawTables(const fs::path& dir) {
-    for (const auto& info : homecredit_tables()) {
-      if (!fs::exists(dir / info.file_name)) {  // no history there
-        tables_[static_cast<size_t>(info.id)] = empty_table(homecredit_schema(info.id));
-        continue;
-      }
-      CsvReadOptions options;
-      options.schema = &homecredit_schema(info.id);
-      auto t = read_csv_file((dir / info.file_name).string(), options);
-      EXPECT_TRUE(t.ok()) << t.status().to_string();
-      if (t.ok()) tables_[static_cast<size_t>(info.id)] = std::move(*t);
-    }
-  }
-
-  // The client's application row (from whichever file has it) and all its history.
-  ClientRows client(int64_t id) const {
-    ClientRows rows;
-    rows.application = rows_of(HcTable::kApplicationTrain, "SK_ID_CURR", {id});
-    if (rows.application.num_rows() == 0) rows.application = rows_of(HcTable::kApplicationTest, "SK_ID_CURR", {id});
-    for (HcTable t : {HcTable::kBureau, HcTable::kPreviousApplication, HcTable::kPosCashBalance,
-                      HcTable::kInstallmentsPayments, HcTable::kCreditCardBalance})
-      rows.history[static_cast<size_t>(t)] = rows_of(t, "SK_ID_CURR", {id});
-    std::set<int64_t> credits;
-    for (int64_t b : rows.history[static_cast<size_t>(HcTable::kBureau)]->find("SK_ID_BUREAU")->int64s())
-      credits.insert(b);
-    rows.history[static_cast<size_t>(HcTable::kBureauBalance)] = rows_of(HcTable::kBureauBalance, "SK_ID_BUREAU", credits);
-    return rows;
-  }
-
- private:
-  Table rows_of(HcTable t, const std::string& key, const std::set<int64_t>& ids) const {
-    const Table& table = tables_[static_cast<size_t>(t)];
-    std::vector<size_t> rows;
-    auto keys = table.find(key)->int64s();
-    for (size_t r = 0; r < keys.size(); ++r)
-      if (ids.count(keys[r])) rows.push_back(r);
-    return take_rows(table, rows);
-  }
-  std::array<Table, kHcTableCount> tables_;
-};
-
 class BatchScoringTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { api_ = new ServedApi(); }
@@ -127,7 +83,7 @@ class BatchScoringTest : public ::testing::Test {
       }
     EXPECT_GT(unseen_rows, 0u);
 
-    RawTables raw(dir);
+    credo::testing::RawClientTables raw(dir);
     size_t refused = 0, with_unseen = 0;
     for (size_t r = 0; r < batch->ids.size(); ++r) {
       ClientRows rows = raw.client(batch->ids[r]);
@@ -174,7 +130,7 @@ TEST_F(BatchScoringTest, ClientsWithoutHistoryFilesAreScoredAsWithoutHistory) {
   auto batch = train::score_new_clients(model->bundle, resolved->dir, *source, {.threads = 2, .progress = nullptr});
   ASSERT_TRUE(batch.ok()) << batch.status().to_string();
   ASSERT_EQ(batch->ids.size(), 200u);
-  RawTables raw(dir.path());  // the history tables are absent: empty
+  credo::testing::RawClientTables raw(dir.path());  // the history tables are absent: empty
   for (size_t r = 0; r < batch->ids.size(); r += 7) {
     ClientRows rows = raw.client(batch->ids[r]);
     auto inputs = api_->service().inputs_of_application(*model, std::move(rows), std::nullopt);
@@ -237,6 +193,20 @@ TEST_F(BatchScoringTest, MalformedBundleIsAnErrorNamingFileAndField) {
         << c.field << ": " << like.status().message();
   }
   write_json("features.json", features);
+
+  // The service opening such a bundle folder answers the same error (it threw before). (A
+  // registered version's files are fingerprinted: the store refuses them edited.)
+  nlohmann::json edited = features;
+  edited["pipeline"]["features"][0].erase("name");
+  write_json("features.json", edited);
+  ServiceOptions options{.features_path = testing::prepared_models().features.string(), .threads = 2, .progress = nullptr};
+  auto service = ScoringService::open(api_->store(), bundle.string(), options);
+  ASSERT_FALSE(service.ok());
+  EXPECT_NE(service.status().message().find("features.json (pipeline): field 'features[0].name' is missing"),
+            std::string::npos)
+      << service.status().to_string();
+  write_json("features.json", features);
+
   nlohmann::json bad_decision = decision;
   bad_decision["threshold"] = "high";
   write_json("decision.json", bad_decision);
