@@ -1,4 +1,5 @@
-// The training run: search, selection, final fit, hold-out check, artifacts and registration.
+// The training run, step by step: the data and hold-out, the search (model_search.cc), the final
+// fit, the hold-out check, artifacts and registration.
 #include "credo/train/trainer.h"
 
 #include <algorithm>
@@ -11,15 +12,12 @@
 #include "credo/base/auc.h"
 #include "credo/base/clock.h"
 #include "credo/base/fingerprint.h"
-#include "credo/base/progress.h"
-#include "credo/base/random.h"
 #include "credo/base/temp_dir.h"
 #include "credo/base/text_table.h"
 #include "credo/store/active_run.h"
 #include "credo/train/client_contributions.h"
 #include "credo/train/model_bundle.h"
 #include "credo/train/model_search.h"
-#include "credo/train/search.h"
 #include "credo/train/training_report.h"
 
 namespace credo::train {
