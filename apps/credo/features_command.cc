@@ -3,18 +3,12 @@
 // with the fitted pipeline of a model or feature file, in its columns.
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "credo/base/memory.h"
-#include "credo/features/feature_dictionary.h"
-#include "credo/features/leakage.h"
-#include "credo/features/new_clients.h"
-#include "credo/features/pipeline.h"
-#include "credo/features/source_data.h"
+#include "credo/features/feature_files.h"
 #include "credo/store/feature_build_run.h"
 #include "credo/train/batch_scoring.h"
 #include "store_options.h"
@@ -44,28 +38,33 @@ StatusOr<FeatureTemplate> template_of(const FeaturesFlags& flags) {
   return train::feature_template_of_bundle(bundle, bundle_dir);
 }
 
+FeatureFilesOptions files_options(const FeaturesFlags& flags) {
+  FeatureFilesOptions options;
+  options.data = flags.data;
+  options.out = flags.out;
+  options.spec_path = flags.spec;
+  options.csv = flags.csv;
+  options.dictionary = flags.dictionary;
+  options.report = flags.report;
+  options.build.threads = flags.threads;
+  options.build.progress = flags.quiet || flags.json ? nullptr : stderr;
+  options.build.seed = flags.seed;
+  return options;
+}
+
 Status run_features_like(const FeaturesFlags& flags) {
   auto start = std::chrono::steady_clock::now();
   CREDO_ASSIGN_OR_RETURN(FeatureTemplate like, template_of(flags));
-  CREDO_ASSIGN_OR_RETURN(HomeCreditSource data, HomeCreditSource::open(flags.data));
-  FeatureBuildOptions options;
-  options.threads = flags.threads;
-  options.progress = flags.quiet || flags.json ? nullptr : stderr;
-  FeatureBuildReport build;
-  CREDO_ASSIGN_OR_RETURN(FeatureMatrix matrix, features_like(like, data, options, &build));
-  CREDO_RETURN_IF_ERROR(write_feature_matrix(matrix, flags.out));
-  std::string dictionary_path = flags.dictionary.empty() ? flags.out + ".dictionary.csv" : flags.dictionary;
-  CREDO_RETURN_IF_ERROR(write_feature_dictionary(matrix.features(), dictionary_path));
-  if (!flags.csv.empty()) CREDO_RETURN_IF_ERROR(write_feature_matrix_csv(matrix, flags.csv));
+  CREDO_ASSIGN_OR_RETURN(FeatureFiles files, write_features_like(like, files_options(flags)));
+  const FeatureMatrix& matrix = files.matrix;
+  const FeatureBuildReport& build = files.build;
+  const std::string& dictionary_path = files.dictionary_path;
   double seconds = seconds_since(start);
   if (flags.json) {
-    nlohmann::json levels = nlohmann::json::array();
-    for (const UnseenLevel& u : build.unseen_levels)
-      levels.push_back({{"column", u.column}, {"level", u.level}, {"rows", u.rows}});
     nlohmann::json out = {{"like", flags.like},         {"data", flags.data},
                           {"out", flags.out},           {"dictionary", dictionary_path},
                           {"clients", matrix.num_rows()}, {"features", matrix.num_features()},
-                          {"unseen_level_rows", unseen_level_rows(build)}, {"unseen_levels", levels},
+                          {"unseen_level_rows", unseen_level_rows(build)}, {"unseen_levels", unseen_levels_json(build)},
                           {"seconds", seconds}};
     if (!flags.csv.empty()) out["csv"] = flags.csv;
     std::printf("%s\n", out.dump(2).c_str());
@@ -74,15 +73,7 @@ Status run_features_like(const FeaturesFlags& flags) {
   std::printf("features           %zu for %zu clients, with the fitted pipeline of %s\n", matrix.num_features(),
               matrix.num_rows(), like.where.c_str());
   std::printf("time               %.1f s, peak memory %.0f MB\n", seconds, static_cast<double>(peak_rss_bytes()) / 1e6);
-  if (build.unseen_levels.empty()) {
-    std::printf("unseen levels      none\n");
-  } else {
-    std::printf("unseen levels      %zu rows in %zu levels the pipeline did not learn (encoded as for a posted "
-                "application):\n",
-                unseen_level_rows(build), build.unseen_levels.size());
-    for (const UnseenLevel& u : build.unseen_levels)
-      std::printf("  %-40s %-30s %zu rows\n", u.column.c_str(), u.level.c_str(), u.rows);
-  }
+  std::fputs(render_unseen_levels(build).c_str(), stdout);
   std::printf("written            %s, %s%s%s\n", flags.out.c_str(), dictionary_path.c_str(),
               flags.csv.empty() ? "" : ", ", flags.csv.c_str());
   return Status::Ok();
@@ -100,54 +91,26 @@ Status run_features(const FeaturesFlags& flags) {
     return run_features_like(flags);
   }
   auto start = std::chrono::steady_clock::now();
-  std::string text(default_feature_spec_text());
-  std::string source = "default.spec";
-  if (!flags.spec.empty()) {
-    std::ifstream in(flags.spec);
-    if (!in) return Status::NotFound(flags.spec + ": no such spec file");
-    std::stringstream buf;
-    buf << in.rdbuf();
-    text = buf.str();
-    source = flags.spec;
-  }
   std::unique_ptr<store::Store> store;
   std::unique_ptr<store::FeatureBuildRun> run;
   if (!flags.experiment.empty()) {
     CREDO_ASSIGN_OR_RETURN(store, open_command_store(flags.store, true));
     CREDO_ASSIGN_OR_RETURN(run, store::FeatureBuildRun::start(*store, flags.experiment, this_command_line()));
   }
-  CREDO_ASSIGN_OR_RETURN(FeatureSpec spec, parse_feature_spec(text, source));
-  CREDO_ASSIGN_OR_RETURN(FeaturePipeline pipeline, FeaturePipeline::compile(std::move(spec)));
-  CREDO_ASSIGN_OR_RETURN(HomeCreditSource data, HomeCreditSource::open(flags.data));
-  FeatureBuildOptions options;
-  options.threads = flags.threads;
-  options.progress = flags.quiet || flags.json ? nullptr : stderr;
-  options.seed = flags.seed;
-  FeatureBuildReport build;
-  CREDO_ASSIGN_OR_RETURN(FeatureMatrix matrix, pipeline.build(data, options, &build));
-
-  LeakageReport leakage = check_leakage(matrix, 0.9, 30000, flags.threads);
-  std::string report_path = flags.report.empty() ? flags.out + ".leakage.txt" : flags.report;
-  std::string report_text = render_leakage_report(leakage);
-  if (FILE* f = std::fopen(report_path.c_str(), "wb")) {
-    std::fwrite(report_text.data(), 1, report_text.size(), f);
-    std::fclose(f);
-  }
-  CREDO_RETURN_IF_ERROR(leakage_status(leakage));
-
-  // The raw data's path goes with the features, so `credo serve` finds the clients' applications.
-  record_source_data(matrix, flags.data);
-  CREDO_RETURN_IF_ERROR(write_feature_matrix(matrix, flags.out));
-  std::string dictionary_path = flags.dictionary.empty() ? flags.out + ".dictionary.csv" : flags.dictionary;
-  CREDO_RETURN_IF_ERROR(write_feature_dictionary(matrix.features(), dictionary_path));
-  if (!flags.csv.empty()) CREDO_RETURN_IF_ERROR(write_feature_matrix_csv(matrix, flags.csv));
+  CREDO_ASSIGN_OR_RETURN(FeatureFiles files, build_feature_files(files_options(flags)));
+  const FeatureMatrix& matrix = files.matrix;
+  const FeatureBuildReport& build = files.build;
+  const LeakageReport& leakage = files.leakage;
+  const std::string &source = files.spec_source, &dictionary_path = files.dictionary_path,
+                    &report_path = files.report_path;
   double seconds = seconds_since(start);
   double peak_memory_mb = static_cast<double>(peak_rss_bytes()) / 1e6;
   if (run) {
-    CREDO_RETURN_IF_ERROR(run->finish({.data = flags.data, .out = flags.out, .spec_source = source, .spec_text = text,
-                                       .seed = flags.seed, .matrix = &matrix, .build = &build, .leakage = &leakage,
-                                       .dictionary_path = dictionary_path, .report_path = report_path,
-                                       .seconds = seconds, .peak_memory_mb = peak_memory_mb}));
+    CREDO_RETURN_IF_ERROR(run->finish({.data = flags.data, .out = flags.out, .spec_source = source,
+                                       .spec_text = files.spec_text, .seed = flags.seed, .matrix = &matrix,
+                                       .build = &build, .leakage = &leakage, .dictionary_path = dictionary_path,
+                                       .report_path = report_path, .seconds = seconds,
+                                       .peak_memory_mb = peak_memory_mb}));
   }
 
   size_t train = 0;

@@ -21,25 +21,6 @@ struct PredictFlags {
   bool quiet = false;
 };
 
-void print_unseen_levels(const FeatureBuildReport& report) {
-  if (report.unseen_levels.empty()) {
-    std::printf("unseen levels      none\n");
-    return;
-  }
-  std::printf("unseen levels      %zu rows in %zu levels the model did not learn (encoded as for a posted "
-              "application):\n",
-              unseen_level_rows(report), report.unseen_levels.size());
-  for (const UnseenLevel& u : report.unseen_levels)
-    std::printf("  %-40s %-30s %zu rows\n", u.column.c_str(), u.level.c_str(), u.rows);
-}
-
-nlohmann::json unseen_levels_json(const FeatureBuildReport& report) {
-  nlohmann::json levels = nlohmann::json::array();
-  for (const UnseenLevel& u : report.unseen_levels)
-    levels.push_back({{"column", u.column}, {"level", u.level}, {"rows", u.rows}});
-  return levels;
-}
-
 Status run_predict(const PredictFlags& flags) {
   if (flags.features.empty() == flags.data.empty())
     return Status::InvalidArgument("give either --features (a feature file) or --data (raw data to compute features from)");
@@ -83,7 +64,7 @@ Status run_predict(const PredictFlags& flags) {
   if (!flags.data.empty()) {
     std::printf("features           computed from %s with the model's fitted pipeline in %.1f s\n", flags.data.c_str(),
                 features.seconds);
-    print_unseen_levels(features);
+    std::fputs(render_unseen_levels(features).c_str(), stdout);
   }
   std::printf("time               %.1f s\n", seconds);
   return Status::Ok();

@@ -1,6 +1,8 @@
 // Features of new clients with a fitted pipeline (see new_clients.h).
 #include "credo/features/new_clients.h"
 
+#include <cstdio>
+
 #include "credo/base/parallel.h"
 #include "credo/features/source_data.h"
 
@@ -48,6 +50,28 @@ size_t unseen_level_rows(const FeatureBuildReport& report) {
   size_t rows = 0;
   for (const UnseenLevel& u : report.unseen_levels) rows += u.rows;
   return rows;
+}
+
+std::string render_unseen_levels(const FeatureBuildReport& report) {
+  if (report.unseen_levels.empty()) return "unseen levels      none\n";
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "unseen levels      %zu rows in %zu levels the fitted pipeline did not learn (encoded as for a "
+                "posted application):\n",
+                unseen_level_rows(report), report.unseen_levels.size());
+  std::string text = line;
+  for (const UnseenLevel& u : report.unseen_levels) {
+    std::snprintf(line, sizeof line, "  %-40s %-30s %zu rows\n", u.column.c_str(), u.level.c_str(), u.rows);
+    text += line;
+  }
+  return text;
+}
+
+nlohmann::json unseen_levels_json(const FeatureBuildReport& report) {
+  nlohmann::json levels = nlohmann::json::array();
+  for (const UnseenLevel& u : report.unseen_levels)
+    levels.push_back({{"column", u.column}, {"level", u.level}, {"rows", u.rows}});
+  return levels;
 }
 
 }  // namespace credo

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "credo/base/status.h"
 #include "credo/data/homecredit_loader.h"
 #include "credo/features/feature_matrix.h"
@@ -37,5 +39,9 @@ StatusOr<FeatureMatrix> select_features(FeatureMatrix matrix, const std::vector<
 
 // Rows of all unseen levels together.
 size_t unseen_level_rows(const FeatureBuildReport& report);
+// The unseen levels for the console: "unseen levels      none", or their total and one line each.
+std::string render_unseen_levels(const FeatureBuildReport& report);
+// The same for --json: [{"column", "level", "rows"}...].
+nlohmann::json unseen_levels_json(const FeatureBuildReport& report);
 
 }  // namespace credo
