@@ -4,7 +4,7 @@
 //
 // Batch building also *fits* what depends on the data: the levels of text columns (for one-hot
 // encodings and shares) and the out-of-fold target encodings. The fitted state is saved in the
-// feature file's metadata and restored for online scoring.
+// feature file's metadata and restored for online scoring, or for new data in batch (apply).
 #pragma once
 
 #include <array>
