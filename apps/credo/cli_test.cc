@@ -9,6 +9,8 @@
 #include <fstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_testing.h"
 #include "credo/base/temp_dir.h"
 #include "credo/features/source_data.h"
@@ -103,6 +105,52 @@ TEST_F(CliTest, FeaturesWritesMatrixDictionaryAndLeakageReport) {
   std::string printed = (dir_ / "default.spec").string();
   ASSERT_EQ(std::system((std::string(CREDO_BINARY) + " features --print-spec > " + printed).c_str()), 0);
   EXPECT_EQ(credo("features --quiet --data " + data + " --out " + out + " --spec " + printed).exit_code, 0);
+}
+
+// New data's features with the fitted pipeline of an earlier feature file: its columns in its
+// order (not the new data's own levels), its pipeline in the metadata, the new data recorded.
+TEST_F(CliTest, FeaturesLikeAFeatureFileHaveItsColumns) {
+  std::string data = (dir_ / "like_train").string(), fresh = (dir_ / "like_new").string();
+  ASSERT_EQ(credo("synth --clients 600 --seed 5 --quiet --out " + data).exit_code, 0);
+  ASSERT_EQ(credo("synth --clients 250 --seed 6 --drift 2 --quiet --out " + fresh).exit_code, 0);
+  std::string fitted = (dir_ / "like_train.credo").string(), out = (dir_ / "like_new.credo").string();
+  ASSERT_EQ(credo("features --quiet --data " + data + " --out " + fitted).exit_code, 0);
+  CommandRun like = credo("features --json --data " + fresh + " --like " + fitted + " --out " + out);
+  ASSERT_EQ(like.exit_code, 0) << like.output;
+  auto summary = nlohmann::json::parse(like.output);
+  auto model = credo::read_feature_matrix(fitted), matrix = credo::read_feature_matrix(out);
+  ASSERT_TRUE(model.ok() && matrix.ok());
+  EXPECT_EQ(summary["clients"], 250);
+  EXPECT_EQ(summary["features"], model->num_features());
+  EXPECT_TRUE(summary["unseen_levels"].is_array());
+  EXPECT_EQ(matrix->num_rows(), 250u);
+  EXPECT_EQ(matrix->features(), model->features());
+  EXPECT_EQ(matrix->metadata()["fitted"], model->metadata()["fitted"]);
+  EXPECT_EQ(credo::source_data_of(*matrix), fs::absolute(fresh).lexically_normal().string());
+  // The text summary names the template and the unseen levels.
+  CommandRun text = credo("features --quiet --data " + fresh + " --like " + fitted + " --out " + out);
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("with the fitted pipeline of " + fitted), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("unseen levels"), std::string::npos) << text.output;
+
+  CommandRun missing = credo("features --data " + fresh + " --like " + (dir_ / "absent.credo").string() + " --out " + out);
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  CommandRun both = credo("features --data " + fresh + " --like " + fitted + " --spec x.spec --out " + out);
+  EXPECT_EQ(both.exit_code, 2) << both.output;
+}
+
+// --json: the build's summary for scripts.
+TEST_F(CliTest, FeaturesJsonSummary) {
+  std::string data = (dir_ / "json_data").string(), out = (dir_ / "json.credo").string();
+  ASSERT_EQ(credo("synth --clients 400 --seed 8 --quiet --out " + data).exit_code, 0);
+  CommandRun run = credo("features --json --data " + data + " --out " + out);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  auto summary = nlohmann::json::parse(run.output);
+  EXPECT_EQ(summary["clients"], 400);
+  EXPECT_EQ(summary["train_clients"].get<int>() + summary["test_clients"].get<int>(), 400);
+  EXPECT_GT(summary["features"].get<int>(), 700);
+  EXPECT_EQ(summary["out"], out);
+  EXPECT_TRUE(summary["leakage"]["top_auc"].is_array());
 }
 
 TEST_F(CliTest, BadInputGivesAClearErrorAndNonZeroExit) {

@@ -1,50 +1,82 @@
 // `credo features`: builds the feature matrix of the Home Credit data from a feature spec,
-// with its dictionary and leakage report.
+// with its dictionary and leakage report; or, with --like, the features of new data computed
+// with the fitted pipeline of a model or feature file, in its columns.
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "credo/base/fingerprint.h"
 #include "credo/base/memory.h"
-#include "credo/features/feature_dictionary.h"
-#include "credo/features/leakage.h"
-#include "credo/features/pipeline.h"
-#include "credo/features/source_data.h"
-#include "credo/store/active_run.h"
+#include "credo/features/feature_files.h"
+#include "credo/store/feature_build_run.h"
+#include "credo/train/batch_scoring.h"
 #include "store_options.h"
 
 namespace credo::cli {
 namespace {
 
 struct FeaturesFlags {
-  std::string data, out, spec, csv, dictionary, report, experiment, store;
+  std::string data, out, spec, csv, dictionary, report, experiment, store, like;
   int threads = 0;
   uint64_t seed = 42;
   bool quiet = false;
+  bool json = false;
   bool print_spec = false;
 };
 
-// With --experiment, the build is a tracked run: its params, timings, sizes, the leakage findings,
-// the dictionary, report and spec as artifacts, and the feature file's fingerprint as the run's
-// data fingerprint (training runs that read the file record the same one, so they link up).
-struct FeaturesTracking {
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<store::ActiveRun> run;
-};
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
-StatusOr<FeaturesTracking> start_tracking(const FeaturesFlags& flags) {
-  FeaturesTracking tracking;
-  if (flags.experiment.empty()) return tracking;
-  CREDO_ASSIGN_OR_RETURN(tracking.store, open_command_store(flags.store, true));
-  store::RunOptions options;
-  options.experiment = flags.experiment;
-  options.run_name = "features";
-  options.command_line = this_command_line();
-  options.tags = {{"credo.stage", "features"}};
-  CREDO_ASSIGN_OR_RETURN(tracking.run, store::ActiveRun::start(*tracking.store, options));
-  return tracking;
+// The template --like names: a feature file, or a model (URI or bundle folder).
+StatusOr<FeatureTemplate> template_of(const FeaturesFlags& flags) {
+  std::error_code error;
+  if (std::filesystem::is_regular_file(flags.like, error)) return feature_template_of_file(flags.like);
+  CREDO_ASSIGN_OR_RETURN(std::filesystem::path bundle_dir, resolve_model_flag(flags.like, flags.store));
+  CREDO_ASSIGN_OR_RETURN(train::Bundle bundle, train::load_bundle(bundle_dir, 1));
+  return train::feature_template_of_bundle(bundle, bundle_dir);
+}
+
+FeatureFilesOptions files_options(const FeaturesFlags& flags) {
+  FeatureFilesOptions options;
+  options.data = flags.data;
+  options.out = flags.out;
+  options.spec_path = flags.spec;
+  options.csv = flags.csv;
+  options.dictionary = flags.dictionary;
+  options.report = flags.report;
+  options.build.threads = flags.threads;
+  options.build.progress = flags.quiet || flags.json ? nullptr : stderr;
+  options.build.seed = flags.seed;
+  return options;
+}
+
+Status run_features_like(const FeaturesFlags& flags) {
+  auto start = std::chrono::steady_clock::now();
+  CREDO_ASSIGN_OR_RETURN(FeatureTemplate like, template_of(flags));
+  CREDO_ASSIGN_OR_RETURN(FeatureFiles files, write_features_like(like, files_options(flags)));
+  const FeatureMatrix& matrix = files.matrix;
+  const FeatureBuildReport& build = files.build;
+  const std::string& dictionary_path = files.dictionary_path;
+  double seconds = seconds_since(start);
+  if (flags.json) {
+    nlohmann::json out = {{"like", flags.like},         {"data", flags.data},
+                          {"out", flags.out},           {"dictionary", dictionary_path},
+                          {"clients", matrix.num_rows()}, {"features", matrix.num_features()},
+                          {"unseen_level_rows", unseen_level_rows(build)}, {"unseen_levels", unseen_levels_json(build)},
+                          {"seconds", seconds}};
+    if (!flags.csv.empty()) out["csv"] = flags.csv;
+    std::printf("%s\n", out.dump(2).c_str());
+    return Status::Ok();
+  }
+  std::printf("features           %zu for %zu clients, with the fitted pipeline of %s\n", matrix.num_features(),
+              matrix.num_rows(), like.where.c_str());
+  std::printf("time               %.1f s, peak memory %.0f MB\n", seconds, static_cast<double>(peak_rss_bytes()) / 1e6);
+  std::fputs(render_unseen_levels(build).c_str(), stdout);
+  std::printf("written            %s, %s%s%s\n", flags.out.c_str(), dictionary_path.c_str(),
+              flags.csv.empty() ? "" : ", ", flags.csv.c_str());
+  return Status::Ok();
 }
 
 Status run_features(const FeaturesFlags& flags) {
@@ -53,51 +85,71 @@ Status run_features(const FeaturesFlags& flags) {
     return Status::Ok();
   }
   if (flags.data.empty() || flags.out.empty()) return Status::InvalidArgument("--data and --out are required");
+  if (!flags.like.empty()) {
+    if (!flags.spec.empty() || !flags.experiment.empty())
+      return Status::InvalidArgument("--like takes the spec of the model or feature file: no --spec or --experiment");
+    return run_features_like(flags);
+  }
   auto start = std::chrono::steady_clock::now();
-  std::string text(default_feature_spec_text());
-  std::string source = "default.spec";
-  if (!flags.spec.empty()) {
-    std::ifstream in(flags.spec);
-    if (!in) return Status::NotFound(flags.spec + ": no such spec file");
-    std::stringstream buf;
-    buf << in.rdbuf();
-    text = buf.str();
-    source = flags.spec;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::FeatureBuildRun> run;
+  if (!flags.experiment.empty()) {
+    CREDO_ASSIGN_OR_RETURN(store, open_command_store(flags.store, true));
+    CREDO_ASSIGN_OR_RETURN(run, store::FeatureBuildRun::start(*store, flags.experiment, this_command_line()));
   }
-  CREDO_ASSIGN_OR_RETURN(FeaturesTracking tracking, start_tracking(flags));
-  CREDO_ASSIGN_OR_RETURN(FeatureSpec spec, parse_feature_spec(text, source));
-  CREDO_ASSIGN_OR_RETURN(FeaturePipeline pipeline, FeaturePipeline::compile(std::move(spec)));
-  CREDO_ASSIGN_OR_RETURN(HomeCreditSource data, HomeCreditSource::open(flags.data));
-  FeatureBuildOptions options;
-  options.threads = flags.threads;
-  options.progress = flags.quiet ? nullptr : stderr;
-  options.seed = flags.seed;
-  FeatureBuildReport build;
-  CREDO_ASSIGN_OR_RETURN(FeatureMatrix matrix, pipeline.build(data, options, &build));
-
-  LeakageReport leakage = check_leakage(matrix, 0.9, 30000, flags.threads);
-  std::string report_path = flags.report.empty() ? flags.out + ".leakage.txt" : flags.report;
-  std::string report_text = render_leakage_report(leakage);
-  if (FILE* f = std::fopen(report_path.c_str(), "wb")) {
-    std::fwrite(report_text.data(), 1, report_text.size(), f);
-    std::fclose(f);
+  CREDO_ASSIGN_OR_RETURN(FeatureFiles files, build_feature_files(files_options(flags)));
+  const FeatureMatrix& matrix = files.matrix;
+  const FeatureBuildReport& build = files.build;
+  const LeakageReport& leakage = files.leakage;
+  const std::string &source = files.spec_source, &dictionary_path = files.dictionary_path,
+                    &report_path = files.report_path;
+  double seconds = seconds_since(start);
+  double peak_memory_mb = static_cast<double>(peak_rss_bytes()) / 1e6;
+  if (run) {
+    CREDO_RETURN_IF_ERROR(run->finish({.data = flags.data, .out = flags.out, .spec_source = source,
+                                       .spec_text = files.spec_text, .seed = flags.seed, .matrix = &matrix,
+                                       .build = &build, .leakage = &leakage, .dictionary_path = dictionary_path,
+                                       .report_path = report_path, .seconds = seconds,
+                                       .peak_memory_mb = peak_memory_mb}));
   }
-  CREDO_RETURN_IF_ERROR(leakage_status(leakage));
-
-  // The raw data's path goes with the features, so `credo serve` finds the clients' applications.
-  record_source_data(matrix, flags.data);
-  CREDO_RETURN_IF_ERROR(write_feature_matrix(matrix, flags.out));
-  std::string dictionary_path = flags.dictionary.empty() ? flags.out + ".dictionary.csv" : flags.dictionary;
-  CREDO_RETURN_IF_ERROR(write_feature_dictionary(matrix.features(), dictionary_path));
-  if (!flags.csv.empty()) CREDO_RETURN_IF_ERROR(write_feature_matrix_csv(matrix, flags.csv));
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   size_t train = 0;
   for (size_t r = 0; r < matrix.num_rows(); ++r) train += !matrix.is_test(r);
+  if (flags.json) {
+    nlohmann::json steps = nlohmann::json::object(), ignored = nlohmann::json::object();
+    for (const auto& [step, s] : build.seconds_per_table) steps[step] = s;
+    for (const auto& [table, rows] : build.ignored_rows) ignored[table] = rows;
+    nlohmann::json top = nlohmann::json::array();
+    for (const auto& [name, auc] : leakage.top_auc) top.push_back({{"feature", name}, {"auc", auc}});
+    nlohmann::json out = {{"data", flags.data},
+                          {"spec", source},
+                          {"out", flags.out},
+                          {"dictionary", dictionary_path},
+                          {"leakage_report", report_path},
+                          {"features", matrix.num_features()},
+                          {"clients", matrix.num_rows()},
+                          {"train_clients", train},
+                          {"test_clients", matrix.num_rows() - train},
+                          {"seconds", seconds},
+                          {"build_seconds", build.seconds},
+                          {"peak_memory_mb", peak_memory_mb},
+                          {"steps_seconds", steps},
+                          {"ignored_rows", ignored},
+                          {"leakage",
+                           {{"high_auc", leakage.high_auc.size()},
+                            {"target_lineage", leakage.target_lineage.size()},
+                            {"constant", leakage.constant.size()},
+                            {"all_missing", leakage.all_missing.size()},
+                            {"top_auc", top}}}};
+    if (!flags.csv.empty()) out["csv"] = flags.csv;
+    if (run) out["run_id"] = run->id();
+    std::printf("%s\n", out.dump(2).c_str());
+    return Status::Ok();
+  }
   std::printf("features           %zu for %zu clients (%zu train, %zu test)\n", matrix.num_features(),
               matrix.num_rows(), train, matrix.num_rows() - train);
   std::printf("time               %.1f s (build %.1f s), peak memory %.0f MB\n", seconds, build.seconds,
-              static_cast<double>(peak_rss_bytes()) / 1e6);
+              peak_memory_mb);
   std::string steps;
   for (const auto& [step, s] : build.seconds_per_table) {
     char buf[96];
@@ -115,28 +167,7 @@ Status run_features(const FeaturesFlags& flags) {
               leakage.all_missing.size(), report_path.c_str());
   for (size_t i = 0; i < std::min<size_t>(5, leakage.top_auc.size()); ++i)
     std::printf("  strongest %zu     %-50s AUC %.4f\n", i + 1, leakage.top_auc[i].first.c_str(), leakage.top_auc[i].second);
-  if (!tracking.run) return Status::Ok();
-
-  store::ActiveRun& run = *tracking.run;
-  CREDO_ASSIGN_OR_RETURN(std::string fingerprint, fingerprint_file(flags.out));
-  CREDO_RETURN_IF_ERROR(tracking.store->set_data_fingerprint(run.id(), fingerprint));
-  CREDO_RETURN_IF_ERROR(run.log_params({{"data", flags.data}, {"spec", source}, {"seed", std::to_string(flags.seed)},
-                                        {"out", flags.out}, {"spec_fingerprint", fingerprint_bytes(text)}}));
-  CREDO_RETURN_IF_ERROR(run.log_metric("clients", static_cast<double>(matrix.num_rows())));
-  CREDO_RETURN_IF_ERROR(run.log_metric("train_clients", static_cast<double>(train)));
-  CREDO_RETURN_IF_ERROR(run.log_metric("features", static_cast<double>(matrix.num_features())));
-  CREDO_RETURN_IF_ERROR(run.log_metric("seconds_total", seconds));
-  CREDO_RETURN_IF_ERROR(run.log_metric("peak_memory_mb", static_cast<double>(peak_rss_bytes()) / 1e6));
-  for (const auto& [step, s] : build.seconds_per_table) CREDO_RETURN_IF_ERROR(run.log_metric("seconds/" + step, s));
-  CREDO_RETURN_IF_ERROR(run.log_metric("leakage/high_auc", static_cast<double>(leakage.high_auc.size())));
-  CREDO_RETURN_IF_ERROR(run.log_metric("leakage/constant", static_cast<double>(leakage.constant.size())));
-  CREDO_RETURN_IF_ERROR(run.log_metric("leakage/all_missing", static_cast<double>(leakage.all_missing.size())));
-  if (!leakage.top_auc.empty()) CREDO_RETURN_IF_ERROR(run.log_metric("leakage/top_single_feature_auc", leakage.top_auc[0].second));
-  CREDO_RETURN_IF_ERROR(run.log_artifact(dictionary_path));
-  CREDO_RETURN_IF_ERROR(run.log_artifact(report_path));
-  CREDO_RETURN_IF_ERROR(run.log_text("feature.spec", text));
-  CREDO_RETURN_IF_ERROR(run.end());
-  std::printf("tracked            run %s in experiment %s\n", run.id().c_str(), flags.experiment.c_str());
+  if (run) std::printf("tracked            run %s in experiment %s\n", run->id().c_str(), flags.experiment.c_str());
   return Status::Ok();
 }
 
@@ -148,6 +179,9 @@ void add_features_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--data", flags->data, "The Home Credit folder or zip (or credo synth's output)");
   cmd->add_option("--out", flags->out, "The feature matrix file to write (binary, loads in a second)");
   cmd->add_option("--spec", flags->spec, "A feature spec file (default: the spec credo ships; see --print-spec)");
+  cmd->add_option("--like", flags->like,
+                  "New data's features with the fitted pipeline (levels, encodings, spec) of this model "
+                  "(models:/NAME@ALIAS, runs:/RUN/model, a bundle folder) or feature file, in its columns");
   cmd->add_option("--csv", flags->csv, "Also write the matrix as CSV here");
   cmd->add_option("--dictionary", flags->dictionary, "Where to write the feature dictionary (default: OUT.dictionary.csv)");
   cmd->add_option("--report", flags->report, "Where to write the leakage report (default: OUT.leakage.txt)");
@@ -155,6 +189,7 @@ void add_features_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", flags->seed, "Seed of the out-of-fold target-encoding folds")->capture_default_str();
   cmd->add_option("--experiment", flags->experiment, "Track the build as a run of this experiment in the store");
   add_store_flag(cmd, flags->store);
+  cmd->add_flag("--json", flags->json, "Print the summary as JSON");
   cmd->add_flag("-q,--quiet", flags->quiet, "No progress bars");
   cmd->add_flag("--print-spec", flags->print_spec, "Print the default feature spec (to start your own) and exit");
   cmd->callback([flags, &exit_code] { exit_code = report(run_features(*flags)); });

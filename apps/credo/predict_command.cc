@@ -1,53 +1,72 @@
-// `credo predict`: scores every client of a feature file with a model found by its URI, and
-// writes SK_ID_CURR, the probability of default and the decision under the model's threshold.
+// `credo predict`: scores clients with a model found by its URI and writes SK_ID_CURR, the
+// probability of default and the decision under the model's threshold: the clients of a feature
+// file, or new clients from raw data, whose features the model's own fitted pipeline computes.
+#include <chrono>
 #include <cstdio>
-#include <numeric>
+#include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "credo/base/atomic_file.h"
-#include "credo/data/csv_writer.h"
-#include "credo/store/model_uri.h"
-#include "credo/train/model_bundle.h"
+#include "credo/train/batch_scoring.h"
 #include "store_options.h"
 
 namespace credo::cli {
 namespace {
 
 struct PredictFlags {
-  std::string model, features, out, store;
+  std::string model, features, data, out, store;
   int threads = 0;
+  bool json = false;
+  bool quiet = false;
 };
 
 Status run_predict(const PredictFlags& flags) {
-  std::filesystem::path bundle_dir;
-  if (flags.model.rfind("models:/", 0) == 0 || flags.model.rfind("runs:/", 0) == 0) {
-    CREDO_ASSIGN_OR_RETURN(auto store, open_command_store(flags.store, false));
-    CREDO_ASSIGN_OR_RETURN(store::ResolvedModel resolved, store::resolve_model_uri(*store, flags.model));
-    bundle_dir = resolved.dir;
+  if (flags.features.empty() == flags.data.empty())
+    return Status::InvalidArgument("give either --features (a feature file) or --data (raw data to compute features from)");
+  auto start = std::chrono::steady_clock::now();
+  int threads = flags.threads > 0 ? flags.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  CREDO_ASSIGN_OR_RETURN(std::filesystem::path bundle_dir, resolve_model_flag(flags.model, flags.store));
+  CREDO_ASSIGN_OR_RETURN(train::Bundle bundle, train::load_bundle(bundle_dir, threads));
+  train::ClientScores scores;
+  FeatureBuildReport features;
+  if (!flags.data.empty()) {
+    CREDO_ASSIGN_OR_RETURN(HomeCreditSource source, HomeCreditSource::open(flags.data));
+    FeatureBuildOptions options;
+    options.threads = threads;
+    options.progress = flags.quiet || flags.json ? nullptr : stderr;
+    CREDO_ASSIGN_OR_RETURN(scores, train::score_new_clients(bundle, bundle_dir, source, options, &features));
   } else {
-    bundle_dir = flags.model;  // a bundle folder on disk
+    CREDO_ASSIGN_OR_RETURN(FeatureMatrix matrix, read_feature_matrix(flags.features));
+    CREDO_ASSIGN_OR_RETURN(scores, train::score_clients(bundle, matrix));
   }
-  CREDO_ASSIGN_OR_RETURN(train::Bundle bundle, train::load_bundle(bundle_dir, flags.threads > 0 ? flags.threads : 1));
-  CREDO_ASSIGN_OR_RETURN(FeatureMatrix matrix, read_feature_matrix(flags.features));
-  std::vector<int32_t> rows(matrix.num_rows());
-  std::iota(rows.begin(), rows.end(), 0);
-  CREDO_ASSIGN_OR_RETURN(std::vector<float> block, train::aligned_rows(bundle, matrix, rows));
-  CREDO_ASSIGN_OR_RETURN(std::vector<float> scores,
-                         bundle.model->predict({block.data(), rows.size(), bundle.info.features.size()}));
-  std::string csv = "SK_ID_CURR,probability,decision\n";
-  size_t refused = 0;
-  char number[kMaxCsvNumberChars];
-  for (size_t r = 0; r < rows.size(); ++r) {
-    bool refuse = scores[r] >= bundle.info.threshold;
-    refused += refuse;
-    csv += std::to_string(matrix.id(r)) + ",";
-    csv.append(number, format_csv_number(number, scores[r]));
-    csv += refuse ? ",REFUSED\n" : ",ACCEPTED\n";
+  CREDO_RETURN_IF_ERROR(train::write_client_scores_csv(scores, flags.out));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const size_t clients = scores.ids.size();
+  if (flags.json) {
+    nlohmann::json out = {{"model", flags.model},       {"algorithm", bundle.info.algorithm},
+                          {"threshold", scores.threshold}, {"clients", clients},
+                          {"refused", scores.refused},    {"accepted", clients - scores.refused},
+                          {"out", flags.out},             {"seconds", seconds}};
+    if (!flags.data.empty()) {
+      out["data"] = flags.data;
+      out["unseen_level_rows"] = unseen_level_rows(features);
+      out["unseen_levels"] = unseen_levels_json(features);
+    } else {
+      out["features"] = flags.features;
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return Status::Ok();
   }
-  CREDO_RETURN_IF_ERROR(write_file_atomically(flags.out, csv));
-  std::printf("scored             %zu clients with %s (%s, threshold %.4g): %zu refused, %zu accepted -> %s\n",
-              rows.size(), flags.model.c_str(), bundle.info.algorithm.c_str(), bundle.info.threshold, refused,
-              rows.size() - refused, flags.out.c_str());
+  std::printf("scored             %zu clients with %s (%s, threshold %.4g): %zu refused, %zu accepted -> %s\n", clients,
+              flags.model.c_str(), bundle.info.algorithm.c_str(), scores.threshold, scores.refused,
+              clients - scores.refused, flags.out.c_str());
+  if (!flags.data.empty()) {
+    std::printf("features           computed from %s with the model's fitted pipeline in %.1f s\n", flags.data.c_str(),
+                features.seconds);
+    std::fputs(render_unseen_levels(features).c_str(), stdout);
+  }
+  std::printf("time               %.1f s\n", seconds);
   return Status::Ok();
 }
 
@@ -55,13 +74,19 @@ Status run_predict(const PredictFlags& flags) {
 
 void add_predict_command(CLI::App& app, int& exit_code) {
   auto flags = std::make_shared<PredictFlags>();
-  CLI::App* cmd = app.add_subcommand("predict", "Score a feature file with a registered model: probability and decision");
+  CLI::App* cmd = app.add_subcommand(
+      "predict", "Score clients with a registered model (a feature file, or raw data): probability and decision");
   cmd->add_option("--model", flags->model, "models:/NAME/VERSION, models:/NAME@ALIAS, runs:/RUN/model or a bundle folder")
       ->required();
-  cmd->add_option("--features", flags->features, "The feature file to score (credo features --out)")->required();
+  cmd->add_option("--features", flags->features, "The feature file to score (credo features --out)");
+  cmd->add_option("--data", flags->data,
+                  "Or new clients' raw data (a Home Credit folder or zip): their features are computed with the "
+                  "model's own fitted pipeline");
   cmd->add_option("--out", flags->out, "CSV to write: SK_ID_CURR,probability,decision")->required();
   add_store_flag(cmd, flags->store);
-  cmd->add_option("--threads", flags->threads, "Threads (default 1)");
+  cmd->add_option("--threads", flags->threads, "Threads (default: all cores)");
+  cmd->add_flag("--json", flags->json, "Print the summary as JSON (clients, refused, unseen levels...)");
+  cmd->add_flag("-q,--quiet", flags->quiet, "No progress bars");
   cmd->callback([flags, &exit_code] { exit_code = report(run_predict(*flags)); });
 }
 

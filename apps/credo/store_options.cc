@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "credo/store/model_uri.h"
 #include "credo/store/store_location.h"
 
 namespace credo::cli {
@@ -15,6 +16,13 @@ void add_store_flag(CLI::App* cmd, std::string& dir) {
 StatusOr<std::unique_ptr<store::Store>> open_command_store(const std::string& flag, bool create) {
   CREDO_ASSIGN_OR_RETURN(std::filesystem::path dir, store::resolve_store_dir(flag));
   return store::open_store(dir, create);
+}
+
+StatusOr<std::filesystem::path> resolve_model_flag(const std::string& model, const std::string& store_flag) {
+  if (model.rfind("models:/", 0) != 0 && model.rfind("runs:/", 0) != 0) return std::filesystem::path(model);
+  CREDO_ASSIGN_OR_RETURN(auto store, open_command_store(store_flag, false));
+  CREDO_ASSIGN_OR_RETURN(store::ResolvedModel resolved, store::resolve_model_uri(*store, model));
+  return resolved.dir;
 }
 
 std::string this_command_line() {

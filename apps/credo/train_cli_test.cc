@@ -118,5 +118,60 @@ TEST(TrainCliTest, ComparesWithTheGeneratorsTruthAndPrintsJson) {
   EXPECT_NE(wrong.output.find("other_truth.csv: no client 2"), std::string::npos) << wrong.output;
 }
 
+// A lender's month: a model trained on one generated data set scores new clients' raw data
+// (another seed, drifted) with its own fitted pipeline; --json gives the summary.
+TEST(TrainCliTest, PredictsNewClientsFromRawData) {
+  TempDir dir("predict_data");
+  std::string data = (dir / "train_data").string(), fresh = (dir / "new_data").string();
+  std::string features = (dir / "features.credo").string(), store = " --store " + (dir / "store").string();
+  ASSERT_EQ(credo("synth --clients 1500 --seed 21 --quiet --out " + data).exit_code, 0);
+  ASSERT_EQ(credo("synth --clients 300 --seed 22 --drift 2 --quiet --out " + fresh).exit_code, 0);
+  ASSERT_EQ(credo("features --quiet --threads 2 --data " + data + " --out " + features).exit_code, 0);
+  CommandRun train = credo("train --features " + features + store +
+                           " --algorithms logistic --trials 1 --refine-trials 0 --folds 2 --threads 2 -q");
+  ASSERT_EQ(train.exit_code, 0) << train.output;
+
+  std::string out = (dir / "scores.csv").string();
+  CommandRun predict = credo("predict --json --threads 2 --model models:/credit-default@champion --data " + fresh +
+                             " --out " + out + store);
+  ASSERT_EQ(predict.exit_code, 0) << predict.output;
+  auto summary = nlohmann::json::parse(predict.output);
+  EXPECT_EQ(summary["clients"], 300);
+  EXPECT_EQ(summary["refused"].get<int>() + summary["accepted"].get<int>(), 300);
+  EXPECT_TRUE(summary["unseen_levels"].is_array());
+  EXPECT_EQ(summary["algorithm"], "logistic");
+  std::ifstream in(out);
+  std::string line;
+  size_t rows = 0, refused = 0;
+  std::getline(in, line);
+  EXPECT_EQ(line, "SK_ID_CURR,probability,decision");
+  while (std::getline(in, line)) {
+    ++rows;
+    refused += line.find(",REFUSED") != std::string::npos;
+  }
+  EXPECT_EQ(rows, 300u);
+  EXPECT_EQ(refused, summary["refused"].get<size_t>());
+
+  // The text summary; the same scores from a feature file built --like the model.
+  CommandRun text = credo("predict -q --model models:/credit-default@champion --data " + fresh + " --out " + out + store);
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("scored             300 clients"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("unseen levels"), std::string::npos) << text.output;
+  std::string like = (dir / "new.credo").string(), out_like = (dir / "scores_like.csv").string();
+  ASSERT_EQ(credo("features -q --data " + fresh + " --like models:/credit-default@champion --out " + like + store).exit_code, 0);
+  ASSERT_EQ(credo("predict -q --model models:/credit-default@champion --features " + like + " --out " + out_like + store)
+                .exit_code,
+            0);
+  std::ifstream a(out), b(out_like);
+  std::stringstream text_a, text_b;
+  text_a << a.rdbuf();
+  text_b << b.rdbuf();
+  EXPECT_EQ(text_a.str(), text_b.str());
+
+  CommandRun both = credo("predict --model models:/credit-default@champion --features " + like + " --data " + fresh +
+                          " --out " + out + store);
+  EXPECT_EQ(both.exit_code, 2) << both.output;
+}
+
 }  // namespace
 }  // namespace credo::cli

@@ -1,5 +1,7 @@
 // A file that appears whole or not at all: bytes go to a hidden .NAME.tmp-<pid> beside it, renamed to PATH only when
 // every byte is written and closed. Readers (and a crash half-way) never see half a file.
+// A PATH that is a device or a pipe (/dev/null, /dev/stdout) is written directly: renaming over
+// it would replace it with a regular file.
 #pragma once
 
 #include <cstdio>

@@ -2,6 +2,9 @@
 #include "credo/base/atomic_file.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
@@ -46,6 +49,25 @@ TEST(AtomicFileTest, AnAbandonedWriteLeavesNothing) {
   Status missing = write_file_atomically((dir / "no" / "such" / "dir.txt").string(), "x");
   EXPECT_EQ(missing.code(), StatusCode::kIoError);
   EXPECT_NE(missing.message().find("dir.txt"), std::string::npos);
+}
+
+// `credo predict --out /dev/stdout` or `--out /dev/null`: renaming over a device or a pipe would
+// replace it with a regular file (as root, /dev/null itself). A pipe stands for both here.
+TEST(AtomicFileTest, ADeviceOrPipeIsWrittenNotReplaced) {
+  TempDir dir("atomic_fifo");
+  std::string path = (dir / "pipe").string();
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  // The reading end, open before the write (non-blocking, so a write elsewhere fails, not hangs).
+  int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  Status written = write_file_atomically(path, "SK_ID_CURR,probability\n");
+  char buffer[64] = {};
+  ssize_t got = ::read(reader, buffer, sizeof buffer);
+  ::close(reader);
+  EXPECT_TRUE(written.ok()) << written.to_string();
+  EXPECT_EQ(std::string(buffer, got > 0 ? static_cast<size_t>(got) : 0), "SK_ID_CURR,probability\n");
+  EXPECT_TRUE(fs::is_fifo(path));
+  EXPECT_EQ(entries(dir.path()), 1u);  // no temporary file beside it
 }
 
 }  // namespace

@@ -50,18 +50,42 @@ StatusOr<FeaturePipeline> FeaturePipeline::compile(FeatureSpec spec) {
   return p;
 }
 
-StatusOr<FeaturePipeline> FeaturePipeline::from_metadata(const nlohmann::json& metadata) {
+StatusOr<FeaturePipeline> FeaturePipeline::from_metadata(const nlohmann::json& metadata, const std::string& where) {
+  // The metadata comes from a file a user can edit (a feature file, a bundle's features.json):
+  // every field is checked, and an error names the file and the field.
+  auto field_error = [&](const std::string& field, const std::string& what) {
+    return Status::ParseError(where + ": field '" + field + "' " + what);
+  };
   if (!metadata.is_object() || !metadata.contains("spec") || !metadata.contains("fitted"))
-    return Status::InvalidArgument("the feature file has no fitted feature spec in its metadata");
-  CREDO_ASSIGN_OR_RETURN(FeatureSpec spec, parse_feature_spec(metadata.at("spec").get<std::string>(),
-                                                              metadata.value("spec_source", std::string("spec"))));
-  CREDO_ASSIGN_OR_RETURN(FeaturePipeline p, compile(std::move(spec)));
-  CREDO_ASSIGN_OR_RETURN(p.state_->fitted, features_internal::fitted_from_json(metadata.at("fitted")));
-  CREDO_RETURN_IF_ERROR(cache_no_history(*p.state_));
-  for (const auto& f : metadata.at("features")) {
-    p.features_.push_back({f.at("name"), f.at("table"), f.at("filter"), f.at("aggregation"), f.at("source_column"),
-                           f.at("description")});
+    return Status::InvalidArgument(where + " has no fitted feature spec in its metadata");
+  if (!metadata["spec"].is_string()) return field_error("spec", "is not a string");
+  std::string spec_source = "spec";
+  if (metadata.contains("spec_source")) {
+    if (!metadata["spec_source"].is_string()) return field_error("spec_source", "is not a string");
+    spec_source = metadata["spec_source"].get<std::string>();
   }
+  CREDO_ASSIGN_OR_RETURN(FeatureSpec spec, parse_feature_spec(metadata["spec"].get<std::string>(), spec_source));
+  CREDO_ASSIGN_OR_RETURN(FeaturePipeline p, compile(std::move(spec)));
+  auto fitted = features_internal::fitted_from_json(metadata["fitted"]);
+  if (!fitted.ok()) return field_error("fitted", "is malformed: " + fitted.status().message());
+  p.state_->fitted = std::move(*fitted);
+  if (!metadata.contains("features") || !metadata["features"].is_array())
+    return field_error("features", "is missing or not a list");
+  const nlohmann::json& features = metadata["features"];
+  for (size_t i = 0; i < features.size(); ++i) {
+    const nlohmann::json& f = features[i];
+    std::array<std::string, 6> values;
+    const std::array<const char*, 6> keys = {"name", "table", "filter", "aggregation", "source_column", "description"};
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (!f.is_object() || !f.contains(keys[k]) || !f[keys[k]].is_string())
+        return field_error("features[" + std::to_string(i) + "]." + keys[k], "is missing or not a string");
+      values[k] = f[keys[k]].get<std::string>();
+    }
+    p.features_.push_back({values[0], values[1], values[2], values[3], values[4], values[5]});
+  }
+  // The fitted state must be complete: compute_client over no history runs every table's plan.
+  Status cached = cache_no_history(*p.state_);
+  if (!cached.ok()) return field_error("fitted", "does not fit the spec: " + cached.message());
   p.fitted_ = true;
   return p;
 }
@@ -111,14 +135,17 @@ struct ColumnStore {
   const float* column(size_t f) const { return values.data() + f * rows; }
 };
 
-// Reads a Home Credit table with only the columns the plan needs.
+// Reads a Home Credit table with only the columns the plan needs. With `missing_is_empty`, a
+// history table the data lacks is read as no rows (new clients scored without that table).
 class FileTables final : public features_internal::TableLoader {
  public:
-  FileTables(const HomeCreditSource& source, const FeatureBuildOptions& options, FeatureBuildReport* report)
-      : source_(source), options_(options), report_(report) {}
+  FileTables(const HomeCreditSource& source, const FeatureBuildOptions& options, FeatureBuildReport* report,
+             bool missing_is_empty = false)
+      : source_(source), options_(options), report_(report), missing_is_empty_(missing_is_empty) {}
 
   StatusOr<Table> load(HcTable table, const std::vector<std::string>& columns) override {
     const auto& info = homecredit_table(table);
+    if (missing_is_empty_ && !source_.has(table)) return empty_table(homecredit_schema(table));
     auto start = std::chrono::steady_clock::now();
     CREDO_ASSIGN_OR_RETURN(Table t,
                            load_homecredit_table(source_, table, options_.threads, options_.progress, columns));
@@ -135,6 +162,7 @@ class FileTables final : public features_internal::TableLoader {
   const HomeCreditSource& source_;
   const FeatureBuildOptions& options_;
   FeatureBuildReport* report_;
+  bool missing_is_empty_;
 };
 
 // One client's rows, as posted to the scoring service or taken from the files in a test.
@@ -182,46 +210,63 @@ Status cache_no_history(FeaturePipeline::State& s) {
 
 }  // namespace
 
-StatusOr<FeatureMatrix> FeaturePipeline::build(const HomeCreditSource& source, const FeatureBuildOptions& options,
-                                               FeatureBuildReport* report) {
-  auto start = std::chrono::steady_clock::now();
-  State& s = *state_;
-  s.fitted = FittedState();
-  s.fitted.seed = options.seed;
-  FileTables files(source, options, report);
-  std::vector<LargeVector<double>> spare;
-  features_internal::RunContext run{&s.fitted, true, -1, options.threads, &files, &spare};
+namespace {
 
-  // The clients: application_train rows, then application_test rows.
-  const TablePlan& app_plan = s.tables[static_cast<size_t>(s.application)];
+// The clients of a batch: application_train rows then application_test rows.
+struct BatchClients {
+  Table rows;
+  std::vector<int64_t> ids;
+  std::vector<int> targets;  // 0/1, or -1 when unknown
+  size_t n_train = 0;
+};
+
+// Reads the clients. A build needs both files; new data (`either_file`) needs one of them.
+StatusOr<BatchClients> load_clients(const HomeCreditSource& source, FileTables& files, const TablePlan& app_plan,
+                                    bool either_file) {
+  bool has_train = source.has(HcTable::kApplicationTrain), has_test = source.has(HcTable::kApplicationTest);
+  if (either_file && !has_train && !has_test)
+    return Status::NotFound(source.path() + ": neither application_train.csv nor application_test.csv is there");
+  BatchClients c;
   std::vector<std::string> train_columns = app_plan.load_columns;
   train_columns.push_back("TARGET");
-  CREDO_ASSIGN_OR_RETURN(Table train, files.load(HcTable::kApplicationTrain, train_columns));
-  CREDO_ASSIGN_OR_RETURN(Table test, files.load(HcTable::kApplicationTest, app_plan.load_columns));
-  CREDO_ASSIGN_OR_RETURN(Table clients, concat_rows(train, test, app_plan.load_columns));
-  size_t n_train = train.num_rows(), n = clients.num_rows();
-  std::vector<int> targets(n, -1);
-  const Column* target = train.find("TARGET");
-  for (size_t r = 0; r < n_train; ++r) targets[r] = target->is_missing(r) ? -1 : static_cast<int>(target->as_double(r));
-  train = Table();
-  test = Table();
-  auto ids_span = (*clients.get("SK_ID_CURR"))->int64s();
-  std::vector<int64_t> ids(ids_span.begin(), ids_span.end());
-  {
-    std::vector<int64_t> sorted = ids;
-    std::sort(sorted.begin(), sorted.end());
-    auto dup = std::adjacent_find(sorted.begin(), sorted.end());
-    if (dup != sorted.end())
-      return Status::InvalidArgument("SK_ID_CURR " + std::to_string(*dup) +
-                                     " is in both application_train.csv and application_test.csv");
+  Table train = empty_table(homecredit_schema(HcTable::kApplicationTrain));
+  Table test = empty_table(homecredit_schema(HcTable::kApplicationTest));
+  if (!either_file || has_train) {
+    CREDO_ASSIGN_OR_RETURN(train, files.load(HcTable::kApplicationTrain, train_columns));
   }
-  KeyIndex client_index(ids);
+  if (!either_file || has_test) {
+    CREDO_ASSIGN_OR_RETURN(test, files.load(HcTable::kApplicationTest, app_plan.load_columns));
+  }
+  CREDO_ASSIGN_OR_RETURN(c.rows, concat_rows(train, test, app_plan.load_columns));
+  c.n_train = train.num_rows();
+  c.targets.assign(c.rows.num_rows(), -1);
+  const Column* target = train.find("TARGET");
+  for (size_t r = 0; r < c.n_train; ++r)
+    c.targets[r] = target->is_missing(r) ? -1 : static_cast<int>(target->as_double(r));
+  auto ids_span = (*c.rows.get("SK_ID_CURR"))->int64s();
+  c.ids.assign(ids_span.begin(), ids_span.end());
+  std::vector<int64_t> sorted = c.ids;
+  std::sort(sorted.begin(), sorted.end());
+  auto dup = std::adjacent_find(sorted.begin(), sorted.end());
+  if (dup != sorted.end())
+    return Status::InvalidArgument("SK_ID_CURR " + std::to_string(*dup) +
+                                   " is in both application_train.csv and application_test.csv");
+  return c;
+}
 
+// Runs every table plan over the files into a matrix (no metadata): fitting `run.fitted` when
+// run.fit, else applying it. The clients' rows are consumed.
+StatusOr<FeatureMatrix> compute_batch(const FeaturePipeline::State& s, BatchClients clients, FileTables& files,
+                                      features_internal::RunContext& run, std::vector<LargeVector<double>>& spare,
+                                      const FeatureBuildOptions& options, FeatureBuildReport* report) {
+  const TablePlan& app_plan = s.tables[static_cast<size_t>(s.application)];
+  const size_t n = clients.ids.size(), n_train = clients.n_train;
+  KeyIndex client_index(clients.ids);
   ColumnStore store(n);
   {
     auto t0 = std::chrono::steady_clock::now();
     CREDO_ASSIGN_OR_RETURN(auto columns,
-                           features_internal::run_application(app_plan, std::move(clients), targets, run));
+                           features_internal::run_application(app_plan, std::move(clients.rows), clients.targets, run));
     CREDO_RETURN_IF_ERROR(store.add(columns));
     if (report)
       report->seconds_per_table.emplace_back(
@@ -243,12 +288,10 @@ StatusOr<FeatureMatrix> FeaturePipeline::build(const HomeCreditSource& source, c
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
   }
-
   spare = {};
-  CREDO_RETURN_IF_ERROR(cache_no_history(s));
   // Transpose the float columns into the row-major matrix, block by block, freeing as it goes.
   FeatureMatrix matrix(store.infos, n);
-  for (size_t r = 0; r < n; ++r) matrix.set_client(r, ids[r], targets[r], r >= n_train);
+  for (size_t r = 0; r < n; ++r) matrix.set_client(r, clients.ids[r], clients.targets[r], r >= n_train);
   const size_t f_count = store.infos.size();
   constexpr size_t kBlock = 64;
   for (size_t f0 = 0; f0 < f_count; f0 += kBlock) {
@@ -261,11 +304,53 @@ StatusOr<FeatureMatrix> FeaturePipeline::build(const HomeCreditSource& source, c
       }
     });
   }
-  store.values = {};
-  features_ = store.infos;
+  return matrix;
+}
+
+}  // namespace
+
+StatusOr<FeatureMatrix> FeaturePipeline::build(const HomeCreditSource& source, const FeatureBuildOptions& options,
+                                               FeatureBuildReport* report) {
+  auto start = std::chrono::steady_clock::now();
+  State& s = *state_;
+  s.fitted = FittedState();
+  s.fitted.seed = options.seed;
+  FileTables files(source, options, report);
+  std::vector<LargeVector<double>> spare;
+  features_internal::RunContext run{&s.fitted, true, -1, options.threads, &files, &spare};
+  const TablePlan& app_plan = s.tables[static_cast<size_t>(s.application)];
+  CREDO_ASSIGN_OR_RETURN(BatchClients clients, load_clients(source, files, app_plan, false));
+  CREDO_ASSIGN_OR_RETURN(FeatureMatrix matrix, compute_batch(s, std::move(clients), files, run, spare, options, report));
+  CREDO_RETURN_IF_ERROR(cache_no_history(s));
+  features_ = matrix.features();
   fitted_ = true;
   matrix.metadata() = metadata();
   if (report) report->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return matrix;
+}
+
+StatusOr<FeatureMatrix> FeaturePipeline::apply(const HomeCreditSource& source, const FeatureBuildOptions& options,
+                                               FeatureBuildReport* report) const {
+  if (!fitted_) return Status::FailedPrecondition("the feature pipeline has not been fitted (build features first)");
+  auto start = std::chrono::steady_clock::now();
+  const State& s = *state_;
+  FileTables files(source, options, report, true);
+  std::vector<LargeVector<double>> spare;
+  FittedState& fitted = const_cast<FittedState&>(s.fitted);  // read only: fit = false
+  features_internal::UnseenLevelCounts unseen;
+  features_internal::RunContext run{&fitted, false, -1, options.threads, &files, &spare, &unseen};
+  const TablePlan& app_plan = s.tables[static_cast<size_t>(s.application)];
+  CREDO_ASSIGN_OR_RETURN(BatchClients clients, load_clients(source, files, app_plan, true));
+  CREDO_ASSIGN_OR_RETURN(FeatureMatrix matrix, compute_batch(s, std::move(clients), files, run, spare, options, report));
+  if (matrix.features() != features_)
+    return Status::Internal("applying the fitted features gave other features than the fit (" +
+                            std::to_string(matrix.num_features()) + " for " + std::to_string(features_.size()) + ")");
+  matrix.metadata() = metadata();
+  if (report) {
+    for (const auto& [column, levels] : unseen.rows)
+      for (const auto& [level, rows] : levels) report->unseen_levels.push_back({column, level, rows});
+    report->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
   return matrix;
 }
 

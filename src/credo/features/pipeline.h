@@ -4,7 +4,7 @@
 //
 // Batch building also *fits* what depends on the data: the levels of text columns (for one-hot
 // encodings and shares) and the out-of-fold target encodings. The fitted state is saved in the
-// feature file's metadata and restored for online scoring.
+// feature file's metadata and restored for online scoring, or for new data in batch (apply).
 #pragma once
 
 #include <array>
@@ -38,11 +38,21 @@ struct FeatureBuildOptions {
   uint64_t seed = 42;       // folds of the out-of-fold target encoding
 };
 
+// Text levels a fitted pipeline met in new data but did not learn (not among the levels kept in
+// training): their rows are encoded as the online path encodes them (no one-hot level set,
+// shares not counted, the prior as target encoding).
+struct UnseenLevel {
+  std::string column;  // "application.NAME_INCOME_TYPE", "bureau.CREDIT_TYPE"
+  std::string level;   // "Unemployed"
+  size_t rows = 0;     // rows of that table with the level
+};
+
 // What happened during a build, for the console and the notes.
 struct FeatureBuildReport {
   std::vector<std::pair<std::string, double>> seconds_per_table;  // "bureau", 1.2
   std::vector<std::pair<std::string, size_t>> rows_per_table;
   std::vector<std::pair<std::string, size_t>> ignored_rows;  // rows whose key matched no client
+  std::vector<UnseenLevel> unseen_levels;  // apply() only, by column then level
   double seconds = 0;
 };
 
@@ -52,12 +62,22 @@ class FeaturePipeline {
   // Errors name the spec line.
   static StatusOr<FeaturePipeline> compile(FeatureSpec spec);
   // Restores a fitted pipeline from a feature matrix's metadata (the spec text and fitted state).
-  static StatusOr<FeaturePipeline> from_metadata(const nlohmann::json& metadata);
+  // Malformed metadata is a ParseError naming `where` (the file it was read from) and the field.
+  static StatusOr<FeaturePipeline> from_metadata(const nlohmann::json& metadata,
+                                                 const std::string& where = "the feature metadata");
 
   // Fits and computes every feature of every client: application_train rows, then
   // application_test rows. The matrix's metadata holds the fitted pipeline.
   StatusOr<FeatureMatrix> build(const HomeCreditSource& source, const FeatureBuildOptions& options,
                                 FeatureBuildReport* report = nullptr);
+
+  // The features of every client of new data with the fitted levels and encodings (a fitted
+  // pipeline only; nothing is refitted): what compute_client gives each client with
+  // training_fold -1, computed in batch. The clients are the rows of application_train then
+  // application_test, whichever of the two the data has (TARGET kept when known); a history
+  // table the data lacks counts as no history. The matrix's metadata is this pipeline's.
+  StatusOr<FeatureMatrix> apply(const HomeCreditSource& source, const FeatureBuildOptions& options,
+                                FeatureBuildReport* report = nullptr) const;
 
   // The feature vector of one client from its raw rows (a fitted pipeline only), in the order of
   // features(). `training_fold` >= 0 gives a training client's out-of-fold target encodings

@@ -18,6 +18,7 @@
 #include "credo/data/homecredit_files_testing.h"
 #include "credo/data/homecredit_ranges.h"
 #include "credo/features/leakage.h"
+#include "credo/features/client_rows_testing.h"
 #include "credo/synth/synth.h"
 
 namespace credo {
@@ -287,35 +288,11 @@ TEST_F(GeneratedDataTest, FeatureCountNamesAndReport) {
 
 TEST_F(GeneratedDataTest, OnlineFeaturesEqualTheBatchMatrix) {
   // Every table in memory, then each client's own rows picked out, as the service will get them.
-  std::array<Table, kHcTableCount> tables;
-  for (const auto& info : homecredit_tables()) {
-    CsvReadOptions options;
-    options.schema = &homecredit_schema(info.id);
-    auto t = read_csv_file((*dir_ / info.file_name).string(), options);
-    ASSERT_TRUE(t.ok());
-    tables[static_cast<size_t>(info.id)] = std::move(*t);
-  }
-  auto rows_of = [&](HcTable t, const std::string& key, const std::set<int64_t>& ids) {
-    const Table& table = tables[static_cast<size_t>(t)];
-    std::vector<size_t> rows;
-    auto keys = table.find(key)->int64s();
-    for (size_t r = 0; r < keys.size(); ++r)
-      if (ids.count(keys[r])) rows.push_back(r);
-    return take_rows(table, rows);
-  };
+  credo::testing::RawClientTables raw(*dir_);
   size_t compared = 0;
   for (size_t row = 0; row < matrix_->num_rows(); row += 2) {  // 1500 clients, train and test
     int64_t id = matrix_->id(row);
-    ClientRows client;
-    HcTable app = matrix_->is_test(row) ? HcTable::kApplicationTest : HcTable::kApplicationTrain;
-    client.application = rows_of(app, "SK_ID_CURR", {id});
-    for (HcTable t : {HcTable::kBureau, HcTable::kPreviousApplication, HcTable::kPosCashBalance,
-                      HcTable::kInstallmentsPayments, HcTable::kCreditCardBalance})
-      client.history[static_cast<size_t>(t)] = rows_of(t, "SK_ID_CURR", {id});
-    std::set<int64_t> credits;
-    for (int64_t b : client.history[static_cast<size_t>(HcTable::kBureau)]->find("SK_ID_BUREAU")->int64s())
-      credits.insert(b);
-    client.history[static_cast<size_t>(HcTable::kBureauBalance)] = rows_of(HcTable::kBureauBalance, "SK_ID_BUREAU", credits);
+    ClientRows client = raw.client(id);
     int fold = matrix_->is_test(row) ? -1 : pipeline_->training_fold_of(id);
     auto online = pipeline_->compute_client(client, fold);
     ASSERT_TRUE(online.ok()) << online.status().to_string();
@@ -394,6 +371,47 @@ TEST_F(GeneratedDataTest, TargetEncodingIsOutOfFold) {
     ++checked;
   }
   EXPECT_GT(checked, 300u);
+}
+
+TEST_F(GeneratedDataTest, ApplyingTheFitComputesWhatTheOnlinePathComputes) {
+  // Applied to data it was fitted on: nothing refitted, no level unseen, and each client's row
+  // is compute_client's for a new client (target encodings from every training client).
+  const std::string before = pipeline_->metadata().dump();
+  auto source = HomeCreditSource::open(dir_->string());
+  ASSERT_TRUE(source.ok());
+  FeatureBuildReport report;
+  auto applied = pipeline_->apply(*source, {.threads = 2, .progress = nullptr}, &report);
+  ASSERT_TRUE(applied.ok()) << applied.status().to_string();
+  EXPECT_EQ(pipeline_->metadata().dump(), before);
+  EXPECT_TRUE(report.unseen_levels.empty()) << report.unseen_levels[0].column << " " << report.unseen_levels[0].level;
+  ASSERT_EQ(applied->features(), matrix_->features());
+  ASSERT_EQ(applied->num_rows(), matrix_->num_rows());
+  CsvReadOptions options;
+  options.schema = &homecredit_schema(HcTable::kApplicationTest);
+  auto test = read_csv_file((*dir_ / "application_test.csv").string(), options);
+  ASSERT_TRUE(test.ok());
+  for (size_t r = 0; r < test->num_rows(); r += 25) {
+    ClientRows client;  // application only: compared on the application's features
+    client.application = take_rows(*test, {r});
+    int64_t id = client.application.find("SK_ID_CURR")->int64s()[0];
+    auto online = pipeline_->compute_client(client);
+    ASSERT_TRUE(online.ok());
+    auto row = applied->find_row(id);
+    ASSERT_TRUE(row.has_value());
+    EXPECT_TRUE(applied->is_test(*row));
+    for (size_t f = 0; f < online->size(); ++f) {
+      if (matrix_->features()[f].table != "application") continue;
+      float batch = applied->value(*row, f), now = static_cast<float>((*online)[f]);
+      if (std::isnan(batch)) ASSERT_TRUE(std::isnan(now)) << id << " " << matrix_->features()[f].name;
+      else ASSERT_EQ(now, batch) << id << " " << matrix_->features()[f].name;
+    }
+  }
+  // The training clients' target encodings are the full ones there, not the out-of-fold ones.
+  int te = matrix_->feature_index("ORGANIZATION_TYPE_TARGET_MEAN");
+  size_t differ = 0;
+  for (size_t r = 0; r < matrix_->num_rows(); ++r)
+    if (!matrix_->is_test(r)) differ += applied->value(r, static_cast<size_t>(te)) != matrix_->value(r, static_cast<size_t>(te));
+  EXPECT_GT(differ, 0u);
 }
 
 TEST_F(GeneratedDataTest, FittedPipelineSurvivesTheFeatureFile) {

@@ -98,6 +98,25 @@ std::vector<int32_t> level_map(const Column& column, const std::vector<std::stri
   return map;
 }
 
+// Counts the rows of `column` whose level `known` does not know, once per column and batch.
+template <typename Known>
+void count_unseen(const RunContext& ctx, const std::string& key, const Column& column, Known&& known) {
+  if (!ctx.unseen || !ctx.unseen->counted.insert(key).second) return;
+  const auto& dictionary = column.dictionary();
+  std::vector<uint8_t> unknown(dictionary.size());
+  for (size_t c = 0; c < dictionary.size(); ++c) unknown[c] = !known(c);
+  std::vector<size_t> counts(dictionary.size(), 0);
+  for (int32_t code : column.codes())
+    if (code >= 0 && unknown[static_cast<size_t>(code)]) ++counts[static_cast<size_t>(code)];
+  for (size_t c = 0; c < dictionary.size(); ++c)
+    if (counts[c] > 0) ctx.unseen->rows[key][dictionary[c]] += counts[c];
+}
+
+// The same for a column encoded with fitted levels (level_map's -1: not among them).
+void count_unseen_levels(const RunContext& ctx, const std::string& key, const Column& column, const std::vector<int32_t>& map) {
+  count_unseen(ctx, key, column, [&](size_t code) { return map[code] >= 0; });
+}
+
 Status apply_missing_rules(const std::vector<MissingStatement>& rules, Table& t) {
   for (const auto& rule : rules) {
     for (size_t i = 0; i < t.num_columns(); ++i) {
@@ -310,6 +329,7 @@ Status plan_aggregate(const AggregateStatement& a, const TableStatement& st, con
                                          "' is a number: share applies to text columns");
         CREDO_ASSIGN_OR_RETURN(const auto* levels, levels_for(ctx, st.name + "." + c->name(), *c));
         task.level_of_code = level_map(*c, *levels);
+        count_unseen_levels(ctx, st.name + "." + c->name(), *c, task.level_of_code);
         task.n_levels = levels->size();
         for (const auto& level : *levels) {
           work.add_output(task, {join_name({st.prefix, filter, c->name(), name_part(level), "SHARE"}), st.name, filter,
@@ -505,6 +525,7 @@ Status run_application_into(const TablePlan& plan, Table t, const std::vector<in
       return Status::InvalidArgument("encode binary " + name + ": the column has " + std::to_string(levels->size()) +
                                      " levels; use onehot");
     auto map = level_map(*c, *levels);
+    count_unseen_levels(ctx, "application." + name, *c, map);
     out.add(
         [&] {
           std::string meaning = levels->size() == 2 ? ": 1 if " + (*levels)[1] + ", 0 if " + (*levels)[0] : "";
@@ -516,6 +537,7 @@ Status run_application_into(const TablePlan& plan, Table t, const std::vector<in
     CREDO_ASSIGN_OR_RETURN(const Column* c, t.get(name));
     CREDO_ASSIGN_OR_RETURN(const auto* levels, levels_for(ctx, "application." + name, *c));
     auto map = level_map(*c, *levels);
+    count_unseen_levels(ctx, "application." + name, *c, map);
     for (size_t j = 0; j < levels->size(); ++j) {
       out.add(
           [&] {
@@ -578,6 +600,8 @@ Status run_application_into(const TablePlan& plan, Table t, const std::vector<in
     if (found == ctx.fitted->target.end())
       return Status::FailedPrecondition("no fitted target encoding for " + name + " (rebuild the features)");
     const TargetEncoding& enc = found->second;
+    count_unseen(ctx, "application." + name, *c,
+                 [&](size_t code) { return enc.full.count(std::string(c->dictionary()[code])) > 0; });
     out.add(
         [&] {
           return FeatureInfo{join_name({name, "TARGET_MEAN"}), "application", "", "target_mean", name,

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,13 @@ struct FeatureColumn {
   LargeVector<double> values;  // one per group (client)
 };
 
+// Rows whose text level is not among the fitted ones, per "table.COLUMN" and level, counted
+// when a fitted pipeline is applied to new data.
+struct UnseenLevelCounts {
+  std::map<std::string, std::map<std::string, size_t>> rows;
+  std::set<std::string> counted;  // columns already counted (a column may be encoded per filter)
+};
+
 // Where a table's rows come from: the files (batch) or one client's rows (online).
 class TableLoader {
  public:
@@ -46,6 +55,7 @@ struct RunContext {
   // fresh memory costs a page fault and the kernel's zeroing per page, which was a quarter of
   // the build time when every one of the ~700 outputs was freshly mapped.
   std::vector<LargeVector<double>>* spare = nullptr;
+  UnseenLevelCounts* unseen = nullptr;  // applying: where levels not fitted are counted
 };
 
 // Receives features as soon as a batch of them is computed (in spec order), so that only a

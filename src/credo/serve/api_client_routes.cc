@@ -23,7 +23,7 @@ json model_json(const ServedModel& model) {
           {"algorithm", info.algorithm},
           {"imbalance", info.imbalance},
           {"threshold", info.threshold},
-          {"decision_rule", "REFUSED when probability >= threshold"},
+          {"decision_rule", train::kDecisionRule},
           {"cost_matrix",
            {{"false_negative", info.cost.false_negative},
             {"false_positive", info.cost.false_positive},

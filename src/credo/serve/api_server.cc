@@ -117,7 +117,7 @@ void write_score_fields(JsonWriter& out, const Score& score, const ServedModel& 
   if (score.client_id) out.integer(score.client_id);
   else out.null();
   out.field("probability", score.probability)
-      .field("decision", score.refused ? "REFUSED" : "ACCEPTED")
+      .field("decision", train::decision_word(score.refused))
       .field("threshold", score.threshold)
       .field("distance_to_threshold", score.probability - score.threshold)
       .field("risk_band", score.risk_band)

@@ -44,13 +44,6 @@ void gather_client_inputs(const ServedModel& model, size_t row, float* out) {
 
 }  // namespace
 
-std::string risk_band(double probability, double threshold) {
-  if (probability < threshold / 2) return "low";
-  if (probability < threshold) return "moderate";
-  if (probability < threshold + (1 - threshold) / 2) return "high";
-  return "very high";
-}
-
 StatusOr<std::unique_ptr<ScoringService>> ScoringService::open(store::Store& store, const std::string& model_uri,
                                                                ServiceOptions options) {
   std::unique_ptr<ScoringService> service(new ScoringService(model_uri, std::move(options)));
@@ -101,7 +94,8 @@ StatusOr<std::shared_ptr<const ServedModel>> ScoringService::load(store::Store& 
   // came from elsewhere: then only known clients can be scored).
   const nlohmann::json& spec = model->bundle.info.feature_pipeline;
   if (spec.is_object() && spec.contains("spec")) {
-    CREDO_ASSIGN_OR_RETURN(FeaturePipeline pipeline, FeaturePipeline::from_metadata(spec));
+    CREDO_ASSIGN_OR_RETURN(FeaturePipeline pipeline, FeaturePipeline::from_metadata(
+                                                         spec, (resolved.dir / "features.json").string() + " (pipeline)"));
     CREDO_ASSIGN_OR_RETURN(model->pipeline_column, columns_by_name(model->features(), pipeline.features(),
                                                                    "the model's feature pipeline", model_uri_));
     model->pipeline = std::make_shared<const FeaturePipeline>(std::move(pipeline));
@@ -169,8 +163,9 @@ Score ScoringService::decide(const ServedModel& model, double margin, int64_t cl
   score.log_odds = margin;
   score.probability = train::probability_of_margin(margin);
   score.threshold = model.bundle.info.threshold;
-  score.refused = score.probability >= score.threshold;
-  score.risk_band = risk_band(score.probability, score.threshold);
+  train::Decision decision = train::decide(score.probability, score.threshold);
+  score.refused = decision.refused;
+  score.risk_band = decision.band;
   return score;
 }
 

@@ -22,6 +22,7 @@
 #include "credo/serve/population.h"
 #include "credo/store/store.h"
 #include "credo/train/client_contributions.h"
+#include "credo/train/decision.h"
 #include "credo/train/model_bundle.h"
 #include "credo/train/row_scorer.h"
 
@@ -53,9 +54,8 @@ struct ServedModel {
   const std::vector<FeatureInfo>& features() const { return bundle.info.features; }
 };
 
-// Where a probability stands against the threshold t: "low" below t/2, "moderate" below t,
-// "high" below t + (1 - t)/2, "very high" above.
-std::string risk_band(double probability, double threshold);
+// The decision rule and its risk bands (train/decision.h), as the API names them.
+using train::risk_band;
 
 struct Score {
   int64_t client_id = 0;  // 0 for a new application without an id

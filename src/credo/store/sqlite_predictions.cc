@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "credo/store/sqlite_store.h"
+#include "credo/train/decision.h"
 
 namespace credo::store {
 
@@ -20,7 +21,7 @@ Status SqliteStore::log_predictions(const std::vector<PredictionEvent>& events) 
                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   for (const PredictionEvent& e : events) {
     insert.bind(1, e.request_id).bind(2, e.time_ms).bind(3, e.model_name).bind(4, e.model_version).bind(5, e.kind);
-    insert.bind(6, e.client_id).bind(7, e.probability).bind(8, e.refused ? "REFUSED" : "ACCEPTED");
+    insert.bind(6, e.client_id).bind(7, e.probability).bind(8, train::decision_word(e.refused));
     insert.bind(9, e.threshold).bind(10, e.latency_us);
     if (e.features.empty()) insert.bind_null(11);
     else insert.bind_blob(11, std::as_bytes(std::span<const float>(e.features)));
@@ -50,7 +51,7 @@ StatusOr<std::vector<PredictionEvent>> SqliteStore::list_predictions(int64_t sin
     e.kind = select.text(4);
     e.client_id = select.optional_int64(5);
     e.probability = select.real(6);
-    e.refused = select.text(7) == "REFUSED";
+    e.refused = select.text(7) == train::kRefused;
     e.threshold = select.real(8);
     e.latency_us = select.int64(9);
     std::span<const std::byte> bytes = select.blob(10);

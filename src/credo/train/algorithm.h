@@ -68,6 +68,9 @@ class Algorithm {
   virtual SearchSpace search_space() const = 0;
   // Whether fit() uses early-stopping rows (the trainer then sets some training rows aside).
   virtual bool uses_early_stopping() const { return false; }
+  // How many trials exhaust its search space (the dummy's two strategies), or 0 when the space is
+  // open-ended. The search runs no more than that, and does not refine an exhausted algorithm.
+  virtual int exhaustive_trials() const { return 0; }
   // How far the training AUC may exceed the cross-validated one before overfitting is suspected.
   virtual double overfitting_auc_gap() const { return 0.1; }
   virtual StatusOr<std::unique_ptr<ScoringModel>> fit(const FitData& data, const Params& params) const = 0;

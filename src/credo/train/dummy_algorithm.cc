@@ -61,6 +61,8 @@ class DummyAlgorithm final : public Algorithm {
   std::vector<ParamSpec> search_space() const override {
     return {{"strategy", ParamSpec::Kind::kChoice, 0, 0, {"prior", "stratified"}}};
   }
+  // Its two strategies are all there is to search.
+  int exhaustive_trials() const override { return 2; }
 
   StatusOr<std::unique_ptr<ScoringModel>> fit(const FitData& data, const Params& params) const override {
     std::string strategy = param_text(params, "strategy", "prior");
@@ -78,7 +80,9 @@ class DummyAlgorithm final : public Algorithm {
 
   StatusOr<std::unique_ptr<ScoringModel>> load(const std::filesystem::path&, const nlohmann::json& saved,
                                                int) const override {
-    if (!saved.contains("strategy") || !saved.contains("prior")) return Status::ParseError("dummy model: missing fields");
+    if (!saved.is_object() || !saved.contains("strategy") || !saved["strategy"].is_string() ||
+        !saved.contains("prior") || !saved["prior"].is_number())
+      return Status::ParseError("dummy model: 'strategy' (text) and 'prior' (a number) are required");
     return std::unique_ptr<ScoringModel>(new DummyModel(saved["strategy"].get<std::string>(), saved["prior"].get<double>()));
   }
 };

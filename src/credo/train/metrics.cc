@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "credo/base/auc.h"
+#include "credo/train/decision.h"
 
 namespace credo::train {
 namespace {
@@ -107,7 +108,7 @@ Confusion confusion_at(std::span<const float> scores, std::span<const uint8_t> l
   check_inputs(scores, labels);
   Confusion c;
   for (size_t i = 0; i < scores.size(); ++i) {
-    bool refused = static_cast<double>(scores[i]) >= threshold;
+    bool refused = refuses(static_cast<double>(scores[i]), threshold);
     if (labels[i])
       ++(refused ? c.true_positive : c.false_negative);
     else

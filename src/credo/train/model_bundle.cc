@@ -87,29 +87,37 @@ StatusOr<Bundle> load_bundle(const fs::path& dir, int threads) {
   CREDO_ASSIGN_OR_RETURN(nlohmann::json decision, read_json_file(dir / "decision.json"));
   CREDO_ASSIGN_OR_RETURN(info.metrics, read_json_file(dir / "metrics.json"));
   CREDO_ASSIGN_OR_RETURN(nlohmann::json data, read_json_file(dir / "data.json"));
+  // Each file's fields are read in its own block, so an error names the file (nlohmann's
+  // message names the field: "key 'threshold' not found", "type must be number").
+  std::string file;
   try {
+    file = "params.json";
     if (params.at("bundle_format").get<int>() > kBundleFormatVersion)
       return Status::FailedPrecondition(dir.string() + ": bundle format " + params["bundle_format"].dump() +
                                         " is newer than this credo's; use a newer credo");
     info.algorithm = params.at("algorithm").get<std::string>();
     CREDO_ASSIGN_OR_RETURN(info.params, params_from_json(params.at("params")));
     info.imbalance = params.at("imbalance").get<std::string>();
+    file = "features.json";
     for (const auto& f : features.at("features"))
       info.features.push_back(FeatureInfo{f.at("name"), f.value("table", ""), f.value("filter", ""),
                                           f.value("aggregation", ""), f.value("source_column", ""),
                                           f.value("description", "")});
     info.feature_pipeline = features.value("pipeline", nlohmann::json());
+    file = "decision.json";
     info.threshold = decision.at("threshold").get<double>();
     const auto& c = decision.at("cost_matrix");
     info.cost = {c.at("false_negative"), c.at("false_positive"), c.at("true_positive"), c.at("true_negative")};
+    file = "data.json";
     info.data_fingerprint = data.value("fingerprint", "");
     info.training_rows = data.value("training_rows", size_t{0});
     info.run_id = data.value("run_id", "");  // bundles of before 2026-11-30 kept them in MLmodel only
     info.created_utc = data.value("created_utc", "");
+    file = "params.json (model)";
     CREDO_ASSIGN_OR_RETURN(const Algorithm* algorithm, find_algorithm(info.algorithm));
     CREDO_ASSIGN_OR_RETURN(bundle.model, algorithm->load(dir / "model", params.at("model"), threads));
   } catch (const nlohmann::json::exception& e) {
-    return Status::ParseError(dir.string() + ": model bundle: " + e.what());
+    return Status::ParseError((dir / file).string() + ": " + e.what());
   }
   return bundle;
 }
@@ -121,7 +129,9 @@ StatusOr<std::vector<float>> aligned_rows(const Bundle& bundle, const FeatureMat
     int index = matrix.feature_index(f.name);
     if (index < 0)
       return Status::InvalidArgument("the features file has no feature '" + f.name +
-                                     "' that the model needs (built with another feature spec?)");
+                                     "' that the model needs (features built from other data get their own levels: "
+                                     "score raw data with `credo predict --data`, or build the file with "
+                                     "`credo features --like MODEL`)");
     source.push_back(static_cast<size_t>(index));
   }
   std::vector<float> out(rows.size() * source.size());

@@ -7,6 +7,7 @@
 
 #include "credo/base/text_table.h"
 #include "credo/report/html_page.h"
+#include "credo/train/decision.h"
 
 namespace credo::train {
 
@@ -84,7 +85,7 @@ std::string render_training_page(const TrainResult& result, const TrainConfig& c
                    "toward acceptance) the log-odds of default, starting from the base value.");
     for (const ExplainedClient& c : clients) {
       page.paragraph("Client " + std::to_string(c.id) + ": probability of default " + format_number(c.probability) + ", " +
-                     (c.probability >= threshold ? "REFUSED" : "ACCEPTED"));
+                     decide(c.probability, threshold).word);
       page.image(c.chart, "explanation of client " + std::to_string(c.id));
     }
   }

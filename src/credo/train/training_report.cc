@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "credo/base/atomic_file.h"
+#include "credo/train/decision.h"
 #include "credo/base/text_table.h"
 #include "credo/data/csv_writer.h"
 #include "credo/report/svg_chart.h"
@@ -159,8 +160,8 @@ Status importance_and_explanations(const TrainResult& result, const ScoringModel
                      [&](size_t a, size_t b) { return std::abs(contributions[a]) > std::abs(contributions[b]); });
     report::BarChart chart;
     chart.title = "Client " + std::to_string(matrix.id(row)) + ": P(default) " + format_number(p) +
-                  (p >= threshold ? " >= " : " < ") + format_number(threshold) + ", " +
-                  (p >= threshold ? "REFUSED" : "ACCEPTED");
+                  (refuses(p, threshold) ? " >= " : " < ") + format_number(threshold) + ", " +
+                  decide(p, threshold).word;
     chart.value_label = "contribution to the log-odds of default (base value " + format_number(contributions[cols]) + ")";
     chart.positive_label = "toward refusal";
     chart.negative_label = "toward acceptance";
