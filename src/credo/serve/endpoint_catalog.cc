@@ -64,6 +64,19 @@ std::vector<Endpoint> build_catalog() {
                  "Self-contained: no script, style sheet or font is fetched.", {}, "", "", 200,
                  "text/html; charset=utf-8", "", "<!DOCTYPE html>\n<html lang=\"en\">...</html>", kNone});
 
+  // The officers' dashboard: open like /docs (the page and its assets hold no client data, and a
+  // browser opening a page sends no bearer token); the API calls the page makes are checked.
+  all.push_back({"GET", "/", Role::kNone, "dashboard", "The officers' dashboard",
+                 "Find a client, see the score, the decision and the reasons in words and charts. The page calls only "
+                 "this API; with a token file it asks for a token once per browser session.",
+                 {}, "", "", 200, "text/html; charset=utf-8", "",
+                 "<!DOCTYPE html>\n<html lang=\"en\">...</html>", kNone});
+  all.push_back({"GET", "/assets/{name}", Role::kNone, "dashboard", "The dashboard's script and style sheet",
+                 "Named by a hash of their content (the page at / names the current ones), so they are cached for a "
+                 "year as immutable.",
+                 {{"name", true, "string", true, "the asset's name, as the page links it", "dashboard.3f2a9c0d1e7b4a55.js"}},
+                 "", "", 200, "text/javascript; charset=utf-8", "", "(the bundled script)", {404}});
+
   // The model.
   all.push_back({"GET", "/api/v1/model", Role::kRead, "model", "The model served: how it was trained and decides",
                  "Its registry entry, algorithm, class-imbalance handling, the cost matrix and the threshold that "
