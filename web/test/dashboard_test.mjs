@@ -86,6 +86,19 @@ test('each view loads without a console error, titled with the client and the vi
   }
 });
 
+test('at 320 CSS pixels wide every view reflows without scrolling sideways (WCAG 1.4.10)', async () => {
+  const page = await openPage(100);
+  await page.setViewportSize({ width: 320, height: 640 });
+  for (const view of kViews) {
+    await showView(page, serve.url, fixture.ids[0], view);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(overflow, 0, `${view} is ${overflow} px wider than the window`);
+    await page.screenshot({ path: join(screenshots, `${view}-320px.png`), fullPage: true });
+  }
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('the probability, decision and threshold shown are the API\'s, for several clients', async () => {
   const page = await openPage();
   const decisions = new Set();

@@ -9,11 +9,10 @@ export function infoView(client) {
       h('h2', { id: 'fields-heading' }, 'Application'),
       h('table', { class: 'fields' },
         h('caption', { class: 'visually-hidden' }, `Client ${client.client_id}'s application`),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Value'),
-                                h('th', { scope: 'col' }, 'What it is'))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Value'))),
         h('tbody', {}, client.fields.map((f) =>
-          h('tr', {}, h('th', { scope: 'row' }, f.label), h('td', {}, f.text ?? 'not known'),
-                      h('td', { class: 'description' }, f.description)))))),
+          h('tr', {}, h('th', { scope: 'row' }, f.label, h('span', { class: 'description' }, f.description)),
+                      h('td', {}, f.text ?? 'not known')))))),
     h('section', { class: 'panel', 'aria-labelledby': 'outcome-heading' },
       h('h2', { id: 'outcome-heading' }, 'Known outcome'),
       h('p', {}, `Repayment: ${outcome}.`)));
