@@ -7,6 +7,7 @@ import { ApiError, getJson, storeToken } from './api.js';
 import { scoreView } from './views/score.js';
 import { whyView } from './views/why.js';
 import { infoView } from './views/info.js';
+import { attachSuggestions } from './views/find.js';
 
 const kViews = {
   score: {
@@ -122,6 +123,7 @@ async function showClient(id, viewKey) {
 
 function start() {
   const form = $('find');
+  attachSuggestions($('client'), $('client-suggestions'));
   form.addEventListener('submit', (event) => {
     const text = $('client').value.trim();
     if (!validClientNumber(text)) {

@@ -146,6 +146,24 @@ test('the why view shows each main reason with its description, value and effect
   await page.context().close();
 });
 
+test('typing a client number offers the known clients starting with those digits', async () => {
+  const page = await openPage();
+  await page.goto(`${serve.url}/`);
+  const prefix = fixture.ids[0].slice(0, 4);
+  const answer = await api(`/api/v1/clients?prefix=${prefix}&limit=10`);
+  assert.ok(answer.clients.length > 1, 'the fixture has several clients to suggest');
+  await page.locator('#client').pressSequentially(prefix, { delay: 30 });
+  await page.waitForFunction((count) => document.querySelectorAll('#client-suggestions option').length === count,
+                             answer.clients.length);
+  const offered = await page.evaluate(() => [...document.querySelectorAll('#client-suggestions option')].map((o) => o.value));
+  assert.deepEqual(offered, answer.clients.map(String));
+  await page.locator('#client').fill('12a');
+  await page.locator('#client').dispatchEvent('input');
+  assert.equal(await page.locator('#client-suggestions option').count(), 0, 'nothing offered for a malformed number');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('an unknown client and a malformed number are told beside the field', async () => {
   const page = await openPage();
   await page.goto(`${serve.url}/?client=999&view=score`);

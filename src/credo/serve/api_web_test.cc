@@ -14,6 +14,7 @@
 namespace credo::serve {
 namespace {
 
+using testing::ApiTest;
 using testing::json;
 using testing::ServedApi;
 
@@ -103,6 +104,32 @@ TEST(ApiWebTest, TheCatalogueAndOpenApiListTheDashboard) {
     EXPECT_EQ(find_dashboard_asset(asset.name), &asset);
   }
   EXPECT_EQ(find_dashboard_asset("dashboard.js"), nullptr);
+}
+
+TEST_F(ApiTest, ClientSearchSuggestsTheKnownClientsStartingWithTheDigitsTyped) {
+  std::vector<int64_t> known(model()->clients->matrix().ids().begin(), model()->clients->matrix().ids().end());
+  std::sort(known.begin(), known.end());
+  std::string first = std::to_string(known.front());
+  for (std::string prefix : {first.substr(0, 1), first.substr(0, 4), first, first + "9"}) {
+    std::vector<int64_t> expected;  // the oracle: the ids written out, sorted, compared as text
+    for (int64_t id : known)
+      if (std::to_string(id).rfind(prefix, 0) == 0) expected.push_back(id);
+    auto [status, answer] = get("/api/v1/clients?prefix=" + prefix + "&limit=5");
+    ASSERT_EQ(status, 200) << prefix;
+    EXPECT_EQ(answer["prefix"], prefix);
+    EXPECT_EQ(answer["total"], expected.size()) << prefix;
+    expected.resize(std::min<size_t>(expected.size(), 5));
+    EXPECT_EQ(answer["clients"].get<std::vector<int64_t>>(), expected) << prefix;
+  }
+  EXPECT_EQ(get("/api/v1/clients?prefix=" + first.substr(0, 3)).second["clients"].size(), 10u) << "10 by default";
+  for (std::string bad : {"", "abc", "12a", "-1", "1234567890123456789"}) {
+    auto [status, answer] = get("/api/v1/clients?prefix=" + bad);
+    EXPECT_EQ(status, 400) << bad;
+    EXPECT_NE(answer["error"]["message"].get<std::string>().find("prefix"), std::string::npos) << bad;
+  }
+  EXPECT_EQ(get("/api/v1/clients").first, 400);
+  EXPECT_EQ(get("/api/v1/clients?prefix=1&limit=0").first, 400);
+  EXPECT_EQ(get("/api/v1/clients?prefix=1&limit=51").first, 400);
 }
 
 }  // namespace

@@ -151,6 +151,13 @@ std::vector<Endpoint> build_catalog() {
                  R"({"client_id": 100002, "fields": [{"name": "AMT_INCOME_TOTAL", "label": "Income", "value": 202500, "description": "Income of the client"},
  {"name": "CODE_GENDER", "label": "Gender", "value": "M", "description": "Gender of the client"}], "outcome": "defaulted"})",
                  {400, 404}});
+  all.push_back({"GET", "/api/v1/clients", Role::kRead, "clients", "Known clients whose number starts with some digits",
+                 "The dashboard's suggestions as an officer types a client number: the smallest matching SK_ID_CURR "
+                 "first, and how many match in all.",
+                 {{"prefix", false, "string", true, "the first digits of an SK_ID_CURR (1 to 18)", "10000"},
+                  {"limit", false, "integer", false, "how many clients at most (default 10, at most 50)", "10"}},
+                 "", "", 200, "application/json", "ClientSearch",
+                 R"({"prefix": "10000", "clients": [100002, 100003, 100004], "total": 98})", {400}});
   all.push_back({"GET", "/api/v1/clients/{id}/similar", Role::kRead, "clients", "Clients most like this one",
                  "The nearest known clients on the most important features (standardised), with their outcomes and "
                  "the share of them who defaulted.",

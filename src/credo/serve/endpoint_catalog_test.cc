@@ -21,6 +21,7 @@ TEST(EndpointCatalog, FindsTheEndpointOfARequest) {
       {"GET", "/api/v1/clients/100002/score", "/api/v1/clients/{id}/score"},
       {"GET", "/api/v1/clients/abc/score", "/api/v1/clients/{id}/score"},  // the handler refuses it with 400
       {"GET", "/api/v1/clients/100002", "/api/v1/clients/{id}"},
+      {"GET", "/api/v1/clients", "/api/v1/clients"},
       {"GET", "/api/v1/clients/100002/explanation", "/api/v1/clients/{id}/explanation"},
       {"GET", "/api/v1/clients/100002/similar", "/api/v1/clients/{id}/similar"},
       {"POST", "/api/v1/score", "/api/v1/score"},
@@ -78,7 +79,7 @@ TEST(EndpointCatalog, RolesAreThoseTheApiPromises) {
     EXPECT_FALSE(e.summary.empty() || e.description.empty() || e.tag.empty()) << key;
   }
   for (const auto& [key, role] : expected) EXPECT_TRUE(seen.count(key)) << key << " is missing";
-  EXPECT_EQ(seen.size(), 22u);
+  EXPECT_EQ(seen.size(), 23u);
 }
 
 TEST(EndpointCatalog, EveryPathParameterIsDeclaredAndFoundInAPath) {
