@@ -1,5 +1,6 @@
 // The known clients whose number starts with the digits an officer has typed: the dashboard's
-// suggestions (GET /api/v1/clients?prefix=). A scan of the ids, ~1 ms per 356,000 clients, so
+// suggestions (GET /api/v1/clients?prefix=). A scan of the ids (0.8-2.6 ms over 356,255 ids at
+// -O2 on a loaded 2-core machine, "1" the slowest: most ids match), so
 // nothing is indexed and nothing changes when a model is reloaded.
 #pragma once
 
