@@ -13,7 +13,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 cd "$web"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --prefer-offline --loglevel=error >&2 || {
+  npm ci --include=dev --no-audit --no-fund --prefer-offline --loglevel=error >&2 || {
     echo "credo: npm ci failed in $web: the dashboard's packages could not be installed (npm registry reachable?)" >&2
     exit 1
   }

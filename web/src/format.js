@@ -16,7 +16,7 @@ export function signedPoints(difference, digits = 1) {
   return `${difference < 0 ? '\u2212' : '+'}${value}`;
 }
 
-const kBandWords = { low: 'low', moderate: 'moderate', high: 'high', 'very high': 'very high' };
+// The API's band ("low", "moderate", "high", "very high") as words: "high risk".
 export function bandWords(band) {
-  return `${kBandWords[band] || band} risk`;
+  return `${band} risk`;
 }

@@ -4,7 +4,11 @@
 // right types and a year's immutable caching, an unknown asset is a 404 in the API's error form,
 // and both stay open when the service requires tokens while the API the page calls does not.
 // (The page itself is tested in Chromium: web/test/dashboard_test.mjs.)
+#include <algorithm>
+#include <map>
 #include <regex>
+#include <string>
+#include <vector>
 
 #include "credo/base/fingerprint.h"
 #include "credo/serve/api_testing.h"
