@@ -4,8 +4,8 @@
 # `credo features` -> `credo train` (four algorithms, a small search, the champion registered) ->
 # `credo predict`, all tracked in the store OUT_DIR/store (experiment "demo") -> the runs listed;
 # then `credo serve` scores, decides and explains on http://127.0.0.1:PORT (8080) until Ctrl-C,
-# after printing the training report to open (OUT_DIR/training-report/index.html) and the curl
-# lines to try. SERVE=0 stops before serving.
+# after printing the training report to open (OUT_DIR/training-report/index.html), the officers'
+# dashboard (/, printed first) and the curl lines to try. SERVE=0 stops before serving.
 # usage: demo.sh CREDO_BINARY OUT_DIR CLIENTS [DATA]
 set -euo pipefail
 credo=$1; out=$2; clients=$3; data=${4:-}
@@ -68,6 +68,8 @@ for _ in $(seq 1 600); do
   sleep 0.2
 done
 client=$(sed -n '2s/,.*//p' "$out/predictions.csv")
+echo
+echo "Open the officers' dashboard: http://127.0.0.1:$port/?client=$client"
 echo
 echo "The scoring service is running on http://127.0.0.1:$port (documentation: http://127.0.0.1:$port/docs)."
 echo "Score a client:"

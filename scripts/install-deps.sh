@@ -28,7 +28,14 @@ PACKAGES=(
   wrk                 # 4.1.0   (the scoring service's load benchmark)
   curl                # 7.88    (make demo calls the scoring service it starts)
   zip                 # 3.0     (tests build zip archives)
+  chromium            # 156     (the dashboard's browser tests, headless)
 )
+# Node.js and npm build the dashboard's bundle (web/, at build time only). These machines' image
+# ships Node 20 with its own npm, and Debian's npm on top of it conflicts: Debian's nodejs and npm
+# (18.19 and 9.2) are installed only where npm is missing.
+if ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,17 +1,7 @@
-// Embeds resource files with the assembler's .incbin: no code generation step, no size limit
-// of string literals, and the bytes live in .rodata.
+// Embeds resource files with the assembler's .incbin (base/incbin.h).
 #include "credo/base/resources.h"
 
-#define CREDO_INCBIN(sym, file)                                   \
-  __asm__(".section .rodata\n"                                    \
-          ".global " #sym "_begin\n"                              \
-          ".balign 16\n" #sym "_begin:\n"                         \
-          ".incbin \"" file "\"\n"                                \
-          ".global " #sym "_end\n" #sym "_end:\n"                 \
-          ".byte 0\n"                                             \
-          ".previous\n");                                         \
-  extern "C" const char sym##_begin[];                            \
-  extern "C" const char sym##_end[];
+#include "credo/base/incbin.h"
 
 CREDO_INCBIN(credo_profile_json, CREDO_RESOURCE_DIR "/homecredit/profile.json")
 CREDO_INCBIN(credo_columns_csv, CREDO_RESOURCE_DIR "/homecredit/HomeCredit_columns_description.csv")

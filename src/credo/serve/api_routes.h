@@ -78,5 +78,7 @@ void write_score_fields(JsonWriter& out, const Score& score, const ServedModel& 
 void install_scoring_routes(ApiContext& context);
 void install_client_routes(ApiContext& context);
 void install_admin_routes(ApiContext& context);
+// The dashboard's page and assets (api_web_routes.cc).
+void install_web_routes(ApiContext& context);
 
 }  // namespace credo::serve::api

@@ -398,6 +398,7 @@ struct ApiServer::Impl {
     });
     api::install_client_routes(*context);
     api::install_admin_routes(*context);
+    api::install_web_routes(*context);
     for (size_t i = 0; i < routes.size(); ++i) {
       if (routes[i]) continue;
       std::fprintf(stderr, "credo serve: %s %s has no handler\n", endpoint_catalog()[i].method.c_str(),

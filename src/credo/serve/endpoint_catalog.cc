@@ -64,6 +64,19 @@ std::vector<Endpoint> build_catalog() {
                  "Self-contained: no script, style sheet or font is fetched.", {}, "", "", 200,
                  "text/html; charset=utf-8", "", "<!DOCTYPE html>\n<html lang=\"en\">...</html>", kNone});
 
+  // The officers' dashboard: open like /docs (the page and its assets hold no client data, and a
+  // browser opening a page sends no bearer token); the API calls the page makes are checked.
+  all.push_back({"GET", "/", Role::kNone, "dashboard", "The officers' dashboard",
+                 "Find a client, see the score, the decision and the reasons in words and charts. The page calls only "
+                 "this API; with a token file it asks for a token once per browser session.",
+                 {}, "", "", 200, "text/html; charset=utf-8", "",
+                 "<!DOCTYPE html>\n<html lang=\"en\">...</html>", kNone});
+  all.push_back({"GET", "/assets/{name}", Role::kNone, "dashboard", "The dashboard's script and style sheet",
+                 "Named by a hash of their content (the page at / names the current ones), so they are cached for a "
+                 "year as immutable.",
+                 {{"name", true, "string", true, "the asset's name, as the page links it", "dashboard.3f2a9c0d1e7b4a55.js"}},
+                 "", "", 200, "text/javascript; charset=utf-8", "", "(the bundled script)", {404}});
+
   // The model.
   all.push_back({"GET", "/api/v1/model", Role::kRead, "model", "The model served: how it was trained and decides",
                  "Its registry entry, algorithm, class-imbalance handling, the cost matrix and the threshold that "
@@ -138,6 +151,13 @@ std::vector<Endpoint> build_catalog() {
                  R"({"client_id": 100002, "fields": [{"name": "AMT_INCOME_TOTAL", "label": "Income", "value": 202500, "description": "Income of the client"},
  {"name": "CODE_GENDER", "label": "Gender", "value": "M", "description": "Gender of the client"}], "outcome": "defaulted"})",
                  {400, 404}});
+  all.push_back({"GET", "/api/v1/clients", Role::kRead, "clients", "Known clients whose number starts with some digits",
+                 "The dashboard's suggestions as an officer types a client number: the smallest matching SK_ID_CURR "
+                 "first, and how many match in all.",
+                 {{"prefix", false, "string", true, "the first digits of an SK_ID_CURR (1 to 18)", "10000"},
+                  {"limit", false, "integer", false, "how many clients at most (default 10, at most 50)", "10"}},
+                 "", "", 200, "application/json", "ClientSearch",
+                 R"({"prefix": "10000", "clients": [100002, 100003, 100004], "total": 98})", {400}});
   all.push_back({"GET", "/api/v1/clients/{id}/similar", Role::kRead, "clients", "Clients most like this one",
                  "The nearest known clients on the most important features (standardised), with their outcomes and "
                  "the share of them who defaulted.",

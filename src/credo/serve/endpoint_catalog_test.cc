@@ -21,6 +21,7 @@ TEST(EndpointCatalog, FindsTheEndpointOfARequest) {
       {"GET", "/api/v1/clients/100002/score", "/api/v1/clients/{id}/score"},
       {"GET", "/api/v1/clients/abc/score", "/api/v1/clients/{id}/score"},  // the handler refuses it with 400
       {"GET", "/api/v1/clients/100002", "/api/v1/clients/{id}"},
+      {"GET", "/api/v1/clients", "/api/v1/clients"},
       {"GET", "/api/v1/clients/100002/explanation", "/api/v1/clients/{id}/explanation"},
       {"GET", "/api/v1/clients/100002/similar", "/api/v1/clients/{id}/similar"},
       {"POST", "/api/v1/score", "/api/v1/score"},
@@ -34,7 +35,11 @@ TEST(EndpointCatalog, FindsTheEndpointOfARequest) {
       {"GET", "/api/v1/clients/1/score/", nullptr},
       {"GET", "/api/v1/clients/1/2/score", nullptr},
       {"GET", "/health/", nullptr},
-      {"GET", "/", nullptr},
+      {"GET", "/", "/"},  // the dashboard
+      {"GET", "//", nullptr},
+      {"GET", "/assets/dashboard.3f2a9c0d1e7b4a55.js", "/assets/{name}"},
+      {"GET", "/assets/", nullptr},
+      {"GET", "/assets/a/b.js", nullptr},
       {"GET", "", nullptr},
   };
   for (const RouteCase& c : cases) {
@@ -56,6 +61,7 @@ TEST(EndpointCatalog, RolesAreThoseTheApiPromises) {
   std::map<std::string, Role> expected = {
       {"GET /health", Role::kNone},        {"GET /ready", Role::kNone},          {"GET /ping", Role::kNone},
       {"GET /metrics", Role::kNone},       {"GET /openapi.json", Role::kNone},   {"GET /docs", Role::kNone},
+      {"GET /", Role::kNone},              {"GET /assets/{name}", Role::kNone},
       {"POST /api/v1/score", Role::kScore}, {"POST /api/v1/score/batch", Role::kScore},
       {"POST /invocations", Role::kScore}, {"POST /api/v1/explanation", Role::kScore},
       {"POST /admin/reload", Role::kAdmin}, {"POST /api/v1/outcomes", Role::kAdmin},
@@ -73,7 +79,7 @@ TEST(EndpointCatalog, RolesAreThoseTheApiPromises) {
     EXPECT_FALSE(e.summary.empty() || e.description.empty() || e.tag.empty()) << key;
   }
   for (const auto& [key, role] : expected) EXPECT_TRUE(seen.count(key)) << key << " is missing";
-  EXPECT_EQ(seen.size(), 20u);
+  EXPECT_EQ(seen.size(), 23u);
 }
 
 TEST(EndpointCatalog, EveryPathParameterIsDeclaredAndFoundInAPath) {

@@ -159,6 +159,12 @@ constexpr const char* kSchemas = R"json({
       "client": {"type": "object", "description": "where ?client= stands", "required": ["value", "bin", "percentile"],
                  "properties": {"value": {"nullable": true}, "bin": {"type": "integer", "nullable": true},
                                 "percentile": {"type": "number", "nullable": true}}}}},
+  "ClientSearch": {
+    "type": "object", "required": ["prefix", "clients", "total"],
+    "properties": {
+      "prefix": {"type": "string"},
+      "clients": {"type": "array", "items": {"type": "integer"}, "description": "SK_ID_CURR, smallest first"},
+      "total": {"type": "integer", "description": "how many known clients match"}}},
   "Similar": {
     "type": "object", "required": ["client_id", "features_compared", "neighbours", "default_share"],
     "properties": {
