@@ -13,8 +13,6 @@ PACKAGES=(
   clang               # 14.0.6  (libFuzzer harness)
   libclang-rt-14-dev  # 14.0.6  (libFuzzer runtime)
   libgtest-dev        # 1.12.1
-  libgmock-dev        # 1.12.1
-  libbenchmark-dev    # 1.7.1
   libcli11-dev        # 2.1.2
   nlohmann-json3-dev  # 3.11.2
   libzip-dev          # 1.7.3
@@ -28,7 +26,13 @@ PACKAGES=(
   wrk                 # 4.1.0   (the scoring service's load benchmark)
   curl                # 7.88    (make demo calls the scoring service it starts)
   zip                 # 3.0     (tests build zip archives)
-  chromium            # 156     (the dashboard's browser tests, headless)
+  # The tools credo's users check its output with, run by the interop tests (make test):
+  python3-xgboost     # 1.7.4   (loads the bundle's booster as mlflow.xgboost would)
+  python3-yaml        # 6.0     (reads MLmodel and the MLflow export's meta.yaml as MLflow does)
+  python3-numpy       # 1.24.2  (the features handed to python3-xgboost)
+  prometheus          # 2.42.0  (promtool check metrics on /metrics)
+  libxml2-utils       # 2.9.14  (xmllint on the SVG charts)
+  chromium            # 156.0   (opens the training report and /docs, headless, for console errors)
 )
 # Node.js and npm build the dashboard's bundle (web/, at build time only). These machines' image
 # ships Node 20 with its own npm, and Debian's npm on top of it conflicts: Debian's nodejs and npm

@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 
 using credo::cli::testing::CommandRun;
 using credo::cli::testing::credo;
+using credo::cli::testing::credo_split;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -50,6 +51,8 @@ TEST_F(CliTest, VersionAndUnknownCommand) {
   CommandRun v = credo("version");
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.output.rfind("credo 0.", 0), 0u) << v.output;
+  nlohmann::json version = nlohmann::json::parse(credo("version --json").output);
+  EXPECT_EQ(v.output.rfind("credo " + version["version"].get<std::string>() + " (C++20, ", 0), 0u) << version;
   EXPECT_NE(credo("frobnicate").exit_code, 0);
   EXPECT_NE(credo("").exit_code, 0);  // a command is required
 }
@@ -180,6 +183,46 @@ TEST_F(CliTest, BadInputGivesAClearErrorAndNonZeroExit) {
 
   EXPECT_NE(credo("synth --clients 0 --out " + (dir_ / "zero").string()).exit_code, 0);
   EXPECT_NE(credo("synth --clients abc --out x").exit_code, 0);
+}
+
+// A usage error is bad input like any other: exit 2 with a message, never CLI11's own codes
+// (105 for a wrong type, 106 for a missing option, 109 for an unknown flag...).
+TEST_F(CliTest, UsageErrorsExit2) {
+  std::string out = " --out " + (dir_ / "never_written").string();
+  for (const std::string& args : std::vector<std::string>{
+           "frobnicate", "", "synth --frobnicate" + out, "synth --clients 10", "synth --clients abc" + out,
+           "synth --out", "inspect", "inspect a b", "train --folds three", "runs", "runs list --max-results many",
+           "models show", "experiments create", "export", "export mlflow", "export mlflow --store x --json=maybe",
+           "serve --port not-a-port", "version --frobnicate"}) {
+    CommandRun run = credo(args);
+    EXPECT_EQ(run.exit_code, 2) << "credo " << args << "\n" << run.output;
+    EXPECT_EQ(run.output.rfind("credo: ", 0), 0u) << "credo " << args << "\n" << run.output;  // says what is wrong
+  }
+  EXPECT_EQ(credo("--version").exit_code, 0);
+  EXPECT_EQ(credo("synth --help").exit_code, 0);
+  EXPECT_FALSE(fs::exists(dir_ / "never_written"));
+}
+
+// -q: nothing on stderr; --json: stdout is one JSON document, the summary synth_summary.json holds.
+TEST_F(CliTest, SynthQuietAndJson) {
+  std::string data = (dir_ / "jdata").string();
+  auto run = credo_split("synth --clients 300 --seed 4 -q --json --out " + data);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  nlohmann::json printed = nlohmann::json::parse(run.out);  // throws (test fails) if not JSON alone
+  EXPECT_EQ(printed["clients"], 300);
+  EXPECT_EQ(printed["seed"], 4);
+  EXPECT_EQ(printed["out"], data);
+  EXPECT_GT(printed["rows"]["bureau.csv"].get<int64_t>(), 0);
+  nlohmann::json written = nlohmann::json::parse(std::ifstream(data + "/synth_summary.json"));
+  printed.erase("out");
+  EXPECT_EQ(printed, written);
+
+  auto loud = credo_split("synth --clients 300 --seed 4 --out " + data);
+  ASSERT_EQ(loud.exit_code, 0) << loud.err;
+  EXPECT_NE(loud.err.find("synth"), std::string::npos) << "the progress goes to stderr";
+  EXPECT_NE(loud.out.find("Bayes AUC"), std::string::npos) << loud.out;
+  EXPECT_EQ(loud.out.find('{'), std::string::npos);
 }
 
 }  // namespace

@@ -23,6 +23,17 @@ void add_train_command(CLI::App& app, int& exit_code);
 void add_predict_command(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 
+// The two output flags, spelled and meant the same way by every command:
+//   -q, --quiet  nothing on stderr but errors (no progress bar, no hint, no log); the result
+//                (table, summary or JSON) still goes to stdout.
+//   --json       the result on stdout as one JSON document instead of text.
+inline CLI::Option* add_quiet_flag(CLI::App* cmd, bool& quiet) {
+  return cmd->add_flag("-q,--quiet", quiet, "Nothing on stderr but errors (no progress bars, no hints)");
+}
+inline CLI::Option* add_json_flag(CLI::App* cmd, bool& json) {
+  return cmd->add_flag("--json", json, "Print the result as JSON instead of text");
+}
+
 // "a, b,c" -> {"a", "b", "c"} (blanks trimmed, empty items dropped): list-valued flags.
 std::vector<std::string> split_comma_list(const std::string& text);
 

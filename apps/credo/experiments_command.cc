@@ -53,7 +53,7 @@ void add_experiments_command(CLI::App& app, int& exit_code) {
   cmd->require_subcommand(1);
   CLI::App* list = cmd->add_subcommand("list", "Experiments with their number of runs");
   add_store_flag(list, flags->store);
-  list->add_flag("--json", flags->json, "Print JSON instead of a table");
+  add_json_flag(list, flags->json);
   list->callback([flags, &exit_code] { exit_code = report(list_experiments(*flags)); });
   CLI::App* create = cmd->add_subcommand("create", "Create an experiment (runs also create theirs on first use)");
   add_store_flag(create, flags->store);

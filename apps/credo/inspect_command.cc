@@ -24,7 +24,7 @@ Status run_inspect(const InspectFlags& flags) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(flags.path, ec)) return Status::NotFound(flags.path + ": no such file or folder");
-  FILE* progress = flags.quiet || flags.json ? nullptr : stderr;
+  FILE* progress = flags.quiet ? nullptr : stderr;
   bool dataset = fs::is_directory(flags.path, ec) || looks_like_zip(flags.path);
   if (dataset) {
     HomeCreditLoadOptions options;
@@ -66,8 +66,8 @@ void add_inspect_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("inspect", "Describe a CSV file or the Home Credit folder / zip");
   cmd->add_option("path", flags->path, "A CSV file, the Home Credit folder, or its zip archive")->required();
   cmd->add_flag("--columns", flags->columns, "Also list every column of every table");
-  cmd->add_flag("--json", flags->json, "Print JSON instead of text");
-  cmd->add_flag("-q,--quiet", flags->quiet, "No progress bars");
+  add_json_flag(cmd, flags->json);
+  add_quiet_flag(cmd, flags->quiet);
   cmd->add_option("--threads", flags->threads, "Worker threads (default: all cores)");
   cmd->callback([flags, &exit_code] { exit_code = report(run_inspect(*flags)); });
 }

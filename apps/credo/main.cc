@@ -68,6 +68,15 @@ int main(int argc, char** argv) {
   credo::cli::add_train_command(app, exit_code);
   credo::cli::add_predict_command(app, exit_code);
   credo::cli::add_serve_command(app, exit_code);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help, --version
+    // A usage error (an unknown flag, a missing required option, a value of the wrong type) is
+    // bad input like any other: "credo: ..." and exit 2, not CLI11's own codes (105-114), which
+    // a script cannot tell from a crash.
+    std::fprintf(stderr, "credo: %s\nRun with --help for more information.\n", e.what());
+    return 2;
+  }
   return exit_code;
 }

@@ -152,13 +152,13 @@ void add_models_command(CLI::App& app, int& exit_code) {
 
   CLI::App* list = cmd->add_subcommand("list", "Registered models");
   add_store_flag(list, flags->store);
-  list->add_flag("--json", flags->json, "Print JSON instead of a table");
+  add_json_flag(list, flags->json);
   list->callback([flags, &exit_code] { exit_code = report(list_models(*flags)); });
 
   CLI::App* show = cmd->add_subcommand("show", "A model's versions, their metrics, its aliases and their history");
   add_store_flag(show, flags->store);
   show->add_option("name", flags->name, "Registered model name")->required();
-  show->add_flag("--json", flags->json, "Print JSON instead of text");
+  add_json_flag(show, flags->json);
   show->callback([flags, &exit_code] { exit_code = report(show_model(*flags)); });
 
   CLI::App* reg = cmd->add_subcommand("register", "Register a run's model folder as a new version");

@@ -23,6 +23,7 @@ struct RunsListFlags {
 struct RunsGcFlags {
   std::string store;
   double stale_after_s = 300;
+  bool json = false;
 };
 
 // The columns beyond the fixed ones: those asked for, those the filter and order mention, else
@@ -124,6 +125,12 @@ Status gc_runs(const RunsGcFlags& flags) {
   CREDO_ASSIGN_OR_RETURN(auto store, open_command_store(flags.store, false));
   CREDO_ASSIGN_OR_RETURN(std::vector<store::RunInfo> failed,
                          store->fail_dead_runs(static_cast<int64_t>(flags.stale_after_s * 1000)));
+  if (flags.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const store::RunInfo& info : failed) out.push_back(store::to_json(info));
+    std::cout << out.dump(2) << "\n";
+    return Status::Ok();
+  }
   for (const store::RunInfo& info : failed)
     std::cout << "marked FAILED: " << info.run_id << " " << info.run_name << " (started "
               << format_time_ms(info.start_time_ms) << " by pid " << info.pid << " on " << info.host << ")\n";
@@ -146,7 +153,7 @@ void add_runs_command(CLI::App& app, int& exit_code) {
   list->add_option("--order-by", list_flags->order_by, "e.g. metrics.business_cost (ASC by default) or 'metrics.auc DESC'");
   list->add_option("--columns", list_flags->columns, "Extra columns, e.g. metrics.auc,params.algo");
   list->add_option("--max-results", list_flags->max_results, "At most this many runs (0: all)")->capture_default_str();
-  list->add_flag("--json", list_flags->json, "Print JSON instead of a table");
+  add_json_flag(list, list_flags->json);
   list->callback([list_flags, &exit_code] { exit_code = report(list_runs(*list_flags)); });
 
   add_runs_view_commands(cmd, exit_code);
@@ -158,6 +165,7 @@ void add_runs_command(CLI::App& app, int& exit_code) {
                  "Seconds without a heartbeat after which a run on another host is dead (runs on this host are "
                  "checked by process id)")
       ->capture_default_str();
+  add_json_flag(gc, gc_flags->json);
   gc->callback([gc_flags, &exit_code] { exit_code = report(gc_runs(*gc_flags)); });
 }
 

@@ -191,14 +191,14 @@ void add_runs_view_commands(CLI::App* runs, int& exit_code) {
   CLI::App* show = runs->add_subcommand("show", "Everything about one run: params, metrics, tags, artifacts");
   add_store_flag(show, show_flags->store);
   show->add_option("run", show_flags->runs, "Run id (or a unique prefix of 6+ digits)")->required()->expected(1);
-  show->add_flag("--json", show_flags->json, "Print JSON instead of text");
+  add_json_flag(show, show_flags->json);
   show->callback([show_flags, &exit_code] { exit_code = report(show_run(*show_flags)); });
 
   auto compare_flags = std::make_shared<RunsViewFlags>();
   CLI::App* compare = runs->add_subcommand("compare", "Params and metrics of runs side by side, differences marked");
   add_store_flag(compare, compare_flags->store);
   compare->add_option("runs", compare_flags->runs, "Two run ids or more")->required();
-  compare->add_flag("--json", compare_flags->json, "Print JSON instead of a table");
+  add_json_flag(compare, compare_flags->json);
   compare->callback([compare_flags, &exit_code] { exit_code = report(compare_runs(*compare_flags)); });
 }
 

@@ -127,7 +127,9 @@ TEST(ServeCliTest, ServesWhatPredictWritesAndLogsEveryAnswerBeforeExiting) {
     ++answered;
     json score = json::parse(res->body);
     EXPECT_NEAR(score["probability"].get<double>(), it->second.first, 1e-6) << it->first;
-    if (std::abs(it->second.first - score["threshold"].get<double>()) > 1e-6) EXPECT_EQ(score["decision"], it->second.second);
+    if (std::abs(it->second.first - score["threshold"].get<double>()) > 1e-6) {
+      EXPECT_EQ(score["decision"], it->second.second);
+    }
     ++compared;
     std::advance(it, 40);
     if (it == expected.end()) break;

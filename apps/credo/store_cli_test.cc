@@ -15,6 +15,7 @@ namespace {
 
 using testing::CommandRun;
 using testing::credo;
+using testing::credo_split;
 
 class StoreCliTest : public ::testing::Test {
  protected:
@@ -172,7 +173,28 @@ TEST_F(StoreCliTest, GcFailsTheRunsOfDeadProcesses) {
   CommandRun gc = credo("runs gc" + flag());
   ASSERT_EQ(gc.exit_code, 0) << gc.output;
   EXPECT_NE(gc.output.find("1 dead run marked FAILED"), std::string::npos) << gc.output;
+  EXPECT_EQ(nlohmann::json::parse(credo("runs gc --json" + flag()).output), nlohmann::json::array());
   EXPECT_NE(credo("runs list --filter \"attributes.status = 'FAILED'\"" + flag()).output.find("killed"), std::string::npos);
+}
+
+// `export mlflow`: -q leaves stderr empty, --json prints what was exported as one JSON document.
+TEST_F(StoreCliTest, ExportQuietAndJson) {
+  std::string out = (dir_ / "mlruns").string();
+  auto run = credo_split("export mlflow -q --json --out " + out + flag());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  nlohmann::json printed = nlohmann::json::parse(run.out);
+  EXPECT_EQ(printed["out"], out);
+  EXPECT_EQ(printed["experiments"], 2);  // Default and credit
+  EXPECT_EQ(printed["runs"], 4);
+  EXPECT_EQ(printed["metric_points"], 8);
+  EXPECT_EQ(printed["registered_models"], 0);
+  EXPECT_EQ(printed["artifacts"], true);
+
+  auto text = credo_split("export mlflow --overwrite --no-artifacts --out " + out + flag());
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("exported           2 experiments, 4 runs"), std::string::npos) << text.out;
+  EXPECT_NE(text.err.find("mlflow ui --backend-store-uri " + out), std::string::npos) << text.err;
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // `credo synth`: writes a realistic synthetic Home Credit data set (the eight Kaggle CSV
 // files plus the truth and summary files) and prints what it wrote.
 #include <cstdio>
+#include <iostream>
 #include <string>
 
 #include "commands.h"
 #include "credo/base/progress.h"
+#include "credo/synth/summary.h"
 #include "credo/synth/synth.h"
 
 namespace credo::cli {
@@ -36,21 +38,30 @@ void add_synth_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("synth", "Generate a realistic Home Credit data set (the 8 Kaggle CSV files)");
   auto options = std::make_shared<SynthOptions>();
   auto quiet = std::make_shared<bool>(false);
+  auto json = std::make_shared<bool>(false);
   cmd->add_option("--clients", options->clients, "Number of applicants, train + test (real set: 356255)")
       ->capture_default_str();
   cmd->add_option("--seed", options->seed, "Random seed (same seed and size = same bytes)")->capture_default_str();
   cmd->add_option("--out", options->out_dir, "Output directory (created if missing)")->required();
   cmd->add_option("--drift", options->drift, "Strength of the train -> test drift (0 = none)")->capture_default_str();
   cmd->add_option("--threads", options->threads, "Worker threads (0 = all cores)")->capture_default_str();
-  cmd->add_flag("--quiet", *quiet, "No progress bar");
-  cmd->callback([options, quiet, &exit_code] {
+  add_quiet_flag(cmd, *quiet);
+  add_json_flag(cmd, *json);
+  cmd->callback([options, quiet, json, &exit_code] {
     options->progress = *quiet ? nullptr : stderr;
     auto result = generate_homecredit(*options);
     if (!result.ok()) {
       exit_code = report(result.status());
       return;
     }
-    print_summary(*options, *result);
+    if (*json) {
+      // The summary written to synth_summary.json, and where the files are.
+      nlohmann::ordered_json out = synth::summary_to_json(*options, *result);
+      out["out"] = options->out_dir;
+      std::cout << out.dump(2) << "\n";
+    } else {
+      print_summary(*options, *result);
+    }
     exit_code = 0;
   });
 }

@@ -122,8 +122,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--promote", c.promote, "Make the new model the champion even if one exists");
   cmd->add_option("--truth", c.truth,
                   "On generated data: its synth_truth.csv, to compare the hold-out with the true probabilities");
-  cmd->add_flag("--json", flags->json, "Print the result (leaderboard, chosen model, hold-out) as JSON");
-  cmd->add_flag("-q,--quiet", flags->quiet, "No progress bar");
+  add_json_flag(cmd, flags->json);
+  add_quiet_flag(cmd, flags->quiet);
   cmd->callback([flags, cmd, &exit_code] { exit_code = report(run_train(*flags, *cmd)); });
 }
 

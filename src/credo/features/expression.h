@@ -84,7 +84,9 @@ class Expression {
   Expression& operator=(const Expression&);
   Expression& operator=(Expression&&) noexcept;
 
-  struct Node;  // one operation of the tree; defined in expression.cc, opaque elsewhere
+  // One operation of the tree; defined in expression_node.h (expression_parser.cc builds it,
+  // expression_eval.cc runs it), opaque elsewhere.
+  struct Node;
 
  private:
   friend class ExpressionParser;

@@ -5,7 +5,9 @@
 #include <atomic>
 #include <fstream>
 
+#include "credo/base/external_tool_testing.h"
 #include "credo/serve/api_testing.h"
+#include "credo/serve/promtool_testing.h"
 
 namespace credo::serve {
 namespace {
@@ -48,6 +50,9 @@ TEST_F(ApiTest, MetricsCountRequestsDecisionsAndTheModel) {
   EXPECT_NE(text.find("credo_model_info{"), std::string::npos);
   EXPECT_NE(text.find("version=\"1\""), std::string::npos);
   EXPECT_NE(text.find("_bucket{"), std::string::npos);
+  // What a Prometheus server scraping it would accept.
+  CREDO_SKIP_WITHOUT_PROMTOOL();
+  EXPECT_EQ(testing::promtool_problems(text), "") << text;
 }
 
 TEST_F(ApiTest, TheApiDescribesItselfInOpenApiAndADocsPage) {
@@ -62,6 +67,14 @@ TEST_F(ApiTest, TheApiDescribesItselfInOpenApiAndADocsPage) {
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 200);
   EXPECT_NE(page->body.find("/api/v1/clients/{id}/explanation"), std::string::npos);
+  // The page as a browser shows it, from the server with its headers (a Content-Security-Policy
+  // refusal or a script error would be console messages).
+  CREDO_SKIP_WITHOUT("command -v chromium", "chromium");
+  credo::testing::BrowserRun browser =
+      credo::testing::open_in_chromium("http://127.0.0.1:" + std::to_string(api().port()) + "/docs");
+  EXPECT_EQ(browser.exit_code, 0);
+  EXPECT_EQ(browser.console, "");
+  EXPECT_NE(browser.dom.find("/api/v1/clients/{id}/explanation"), std::string::npos) << browser.dom.substr(0, 500);
 }
 
 // The alias moves to version 2 while four threads score without pause: every request answers

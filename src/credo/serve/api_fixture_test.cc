@@ -111,7 +111,10 @@ void ServedApi::start(ServerOptions options) {
   // A private store: tests move aliases and record outcomes. Registered files are read-only.
   fs::copy(prepared.store, dir() / "store", fs::copy_options::recursive);
   store_ = store::open_store(dir() / "store").value();
-  auto service = ScoringService::open(*store_, "models:/credit-default@champion", {.threads = 2, .progress = nullptr});
+  ServiceOptions service_options;
+  service_options.threads = 2;
+  service_options.progress = nullptr;
+  auto service = ScoringService::open(*store_, "models:/credit-default@champion", service_options);
   ASSERT_TRUE(service.ok()) << service.status().to_string();
   service_ = std::move(*service);
   options.port = 0;

@@ -79,7 +79,9 @@ TEST_F(ApiTest, ScoresAKnownClientAsTheBundleDoes) {
     double threshold = served->bundle.info.threshold;
     EXPECT_EQ(score["threshold"].get<double>(), threshold);
     EXPECT_EQ(score["decision"], p >= threshold ? "REFUSED" : "ACCEPTED");
-    if (std::abs(expected - threshold) > 1e-6) EXPECT_EQ(p >= threshold, expected >= threshold);
+    if (std::abs(expected - threshold) > 1e-6) {
+      EXPECT_EQ(p >= threshold, expected >= threshold);
+    }
     EXPECT_DOUBLE_EQ(score["distance_to_threshold"].get<double>(), p - threshold);
     EXPECT_EQ(score["risk_band"], risk_band(p, threshold));
     EXPECT_EQ(score["model"]["version"], 1);

@@ -9,6 +9,9 @@
 #include <fstream>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
+#include "credo/base/external_tool_testing.h"
 #include "credo/base/temp_dir.h"
 #include "credo/store/store.h"
 
@@ -308,6 +311,82 @@ TEST_F(MlflowExportTest, WritesMlflowsFileStoreLayoutFieldByField) {
   EXPECT_EQ(file_names(dir_.path()).count("mlruns/0/meta.yaml"), 1u);
   for (const auto& entry : fs::directory_iterator(dir_.path()))
     EXPECT_TRUE(entry.path().filename() == "store" || entry.path().filename() == "mlruns") << entry.path();
+}
+
+// PyYAML, as MLflow reads meta.yaml, gets back every value credo wrote, the awkward strings
+// included (YAML's booleans and nulls, numbers, comment and flow characters, line breaks, non-ASCII).
+TEST_F(MlflowExportTest, EveryYamlFileParsesWithPyYamlToTheStoresValues) {
+  CREDO_SKIP_WITHOUT(std::string(testing::kDebianPython) + " -c 'import yaml'", "python3-yaml");
+  populate();
+  const std::vector<std::string> awkward = {"yes", "null", "~", "0123", "1e3", "- item", "a: b", "# not a comment",
+                                            "[1, 2]", "{x: y}", "'quoted'", "\"double\"", "tab\there",
+                                            "two\nlines", " padded ", "Ünïcødé €", "*alias", "&anchor", "!tag", "@at"};
+  std::vector<RunInfo> runs;
+  for (size_t i = 0; i < awkward.size(); ++i) {
+    NewRun run;
+    run.experiment_name = "exp " + awkward[i];
+    run.run_name = awkward[i];
+    run.user = awkward[(i + 1) % awkward.size()];
+    runs.push_back(start_run(run));
+    write(fs::path(runs.back().artifact_dir) / "model" / "MLmodel", "flavors: credo\n");
+    auto version = store_->create_model_version("credit-default", runs.back().run_id, "model", awkward[i]);
+    ASSERT_TRUE(version.ok()) << i << ": " << version.status().to_string();
+  }
+  ASSERT_TRUE(export_mlflow(*store_, out(), {}).ok());
+  testing::ToolRun python = testing::run_tool(std::string(testing::kDebianPython) + " " +
+                                              testing::interop_script("yaml_files.py") + " " + out().string());
+  ASSERT_EQ(python.exit_code, 0) << python.output;
+  nlohmann::json yaml = nlohmann::json::parse(python.output);
+
+  size_t checked = 0;
+  for (const Experiment& e : store_->list_experiments().value()) {
+    const nlohmann::json& meta = yaml.at(std::to_string(e.id) + "/meta.yaml");
+    EXPECT_EQ(meta["name"], e.name);
+    EXPECT_EQ(meta["experiment_id"], std::to_string(e.id));
+    EXPECT_EQ(meta["creation_time"], e.creation_time_ms);
+    EXPECT_EQ(meta["last_update_time"], e.last_update_time_ms);
+    EXPECT_EQ(meta["lifecycle_stage"], "active");
+    EXPECT_EQ(meta["artifact_location"], uri(std::to_string(e.id)));
+    ++checked;
+  }
+  for (const store::Run& run : store_->search_runs({}).value()) {
+    const RunInfo& info = run.info;
+    const nlohmann::json& meta = yaml.at(run_rel(info) + "/meta.yaml");
+    EXPECT_EQ(meta["run_id"], info.run_id);
+    EXPECT_EQ(meta["run_uuid"], info.run_id);
+    EXPECT_EQ(meta["run_name"], info.run_name);
+    EXPECT_EQ(meta["user_id"], info.user);
+    EXPECT_EQ(meta["experiment_id"], exp_id(info));
+    EXPECT_EQ(meta["start_time"], info.start_time_ms);
+    if (info.end_time_ms) EXPECT_EQ(meta["end_time"], *info.end_time_ms);
+    else EXPECT_TRUE(meta["end_time"].is_null());
+    EXPECT_EQ(meta["status"], info.status == RunStatus::kRunning ? 1 : info.status == RunStatus::kFinished ? 3 : 4);
+    EXPECT_EQ(meta["artifact_uri"], uri(run_rel(info) + "/artifacts"));
+    ++checked;
+  }
+  RegisteredModel model = store_->get_registered_model("credit-default").value();
+  const nlohmann::json& model_meta = yaml.at("models/credit-default/meta.yaml");
+  EXPECT_EQ(model_meta["name"], model.name);
+  EXPECT_EQ(model_meta["creation_timestamp"], model.creation_time_ms);
+  EXPECT_EQ(model_meta["last_updated_timestamp"], model.last_update_time_ms);
+  EXPECT_EQ(model_meta["aliases"], nlohmann::json({{"champion", "2"}}));
+  ++checked;
+  for (int64_t v = 1; v <= model.latest_version; ++v) {
+    ModelVersion version = store_->get_model_version("credit-default", v).value();
+    const nlohmann::json& meta = yaml.at("models/credit-default/version-" + std::to_string(v) + "/meta.yaml");
+    EXPECT_EQ(meta["version"], v);
+    EXPECT_EQ(meta["name"], version.name);
+    EXPECT_EQ(meta["run_id"], version.run_id);
+    if (version.description.empty()) EXPECT_TRUE(meta["description"].is_null()) << v;
+    else EXPECT_EQ(meta["description"], version.description) << v;
+    EXPECT_EQ(meta["creation_timestamp"], version.creation_time_ms);
+    EXPECT_EQ(meta["current_stage"], version.status == "ARCHIVED" ? "Archived" : "None");
+    ++checked;
+  }
+  EXPECT_EQ(checked, 3 + 3 + awkward.size() * 2 + 1 + 2 + awkward.size());  // every entity, awkward ones included
+  size_t yaml_files = 0;
+  for (const auto& [path, value] : yaml.items()) yaml_files += path.ends_with("meta.yaml");
+  EXPECT_EQ(yaml_files, checked) << "a meta.yaml of no entity";
 }
 
 TEST_F(MlflowExportTest, ExportsOnlyTheChosenExperimentsAndAlwaysTheDefaultOne) {

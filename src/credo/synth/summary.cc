@@ -5,7 +5,7 @@
 
 namespace credo::synth {
 
-Status write_summary_json(const std::string& dir, const SynthOptions& options, const SynthSummary& summary) {
+nlohmann::ordered_json summary_to_json(const SynthOptions& options, const SynthSummary& summary) {
   nlohmann::ordered_json j;
   j["generator"] = "credo synth";
   j["seed"] = options.seed;
@@ -29,10 +29,14 @@ Status write_summary_json(const std::string& dir, const SynthOptions& options, c
   j["bayes_auc_all_tables"] = summary.bayes_auc;
   j["bayes_auc_application_only"] = summary.app_only_auc;
   j["seconds"] = summary.seconds;
+  return j;
+}
+
+Status write_summary_json(const std::string& dir, const SynthOptions& options, const SynthSummary& summary) {
   std::string path = dir + "/synth_summary.json";
   FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return Status::IoError("cannot write " + path);
-  std::string text = j.dump(2) + "\n";
+  std::string text = summary_to_json(options, summary).dump(2) + "\n";
   bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
   ok = std::fclose(f) == 0 && ok;
   return ok ? Status::Ok() : Status::IoError("write failed: " + path);

@@ -61,7 +61,7 @@ StatusOr<ClientContributions> ClientContributions::load_or_compute(const Contrib
 
   if (!result.from_cache_) {
     std::vector<FeatureInfo> columns;
-    for (uint32_t f : result.used_) columns.push_back({.name = source.feature_names[f]});
+    for (uint32_t f : result.used_) columns.emplace_back().name = source.feature_names[f];
     const size_t rows = matrix.num_rows(), used = result.used_.size();
     FeatureMatrix values(std::move(columns), rows);
     for (size_t r = 0; r < rows; ++r) values.set_client(r, matrix.id(r), matrix.target(r), matrix.is_test(r));

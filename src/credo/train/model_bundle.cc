@@ -31,8 +31,10 @@ Status write_json(const fs::path& path, const nlohmann::json& json) {
   return write_file_atomically(path.string(), json.dump(2) + "\n");
 }
 
-// MLflow's MLmodel manifest, with credo's flavour and the input signature.
-std::string mlmodel_text(const BundleInfo& info) {
+// MLflow's MLmodel manifest, with credo's flavour and the input signature. A model saved as an
+// XGBoost booster (`saved` names it) also declares MLflow's xgboost flavour, with the fields
+// mlflow.xgboost.load_model reads, so MLflow users load the booster without credo.
+std::string mlmodel_text(const BundleInfo& info, const nlohmann::json& saved) {
   using store::YamlField;
   using store::yaml_scalar;
   nlohmann::json inputs = nlohmann::json::array();
@@ -41,6 +43,13 @@ std::string mlmodel_text(const BundleInfo& info) {
   std::string flavors = "\n  credo:\n    algorithm: " + yaml_scalar(info.algorithm) +
                         "\n    credo_version: " + yaml_scalar(credo_version()) +
                         "\n    bundle_format: " + std::to_string(kBundleFormatVersion) + "\n    model_dir: model";
+  if (saved.contains("booster") && saved.contains("xgboost_version")) {
+    std::string booster = saved["booster"].get<std::string>();
+    flavors += "\n  xgboost:\n    code: null\n    data: " + yaml_scalar("model/" + booster) +
+               "\n    model_class: xgboost.core.Booster\n    model_format: " +
+               yaml_scalar(fs::path(booster).extension().string().substr(1)) +
+               "\n    xgb_version: " + yaml_scalar(saved["xgboost_version"].get<std::string>());
+  }
   std::string signature = "\n  inputs: " + yaml_scalar(inputs.dump()) + "\n  outputs: " + yaml_scalar(outputs.dump());
   return store::yaml_document({{"artifact_path", "model"},
                                {"flavors", flavors},
@@ -57,7 +66,7 @@ Status save_bundle(const fs::path& dir, const ScoringModel& model, const BundleI
   fs::create_directories(dir / "model", ec);
   if (ec) return Status::IoError(dir.string() + ": " + ec.message());
   CREDO_ASSIGN_OR_RETURN(nlohmann::json saved, model.save(dir / "model"));
-  CREDO_RETURN_IF_ERROR(write_file_atomically((dir / "MLmodel").string(), mlmodel_text(info)));
+  CREDO_RETURN_IF_ERROR(write_file_atomically((dir / "MLmodel").string(), mlmodel_text(info, saved)));
   nlohmann::json features = nlohmann::json::array();
   for (const FeatureInfo& f : info.features)
     features.push_back({{"name", f.name}, {"table", f.table}, {"filter", f.filter}, {"aggregation", f.aggregation},

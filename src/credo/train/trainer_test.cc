@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "credo/base/external_tool_testing.h"
 #include "credo/base/random.h"
 #include "credo/base/temp_dir.h"
 #include "credo/report/xml_scan_testing.h"
@@ -119,6 +120,21 @@ TEST_F(TrainerTest, TrainsEveryAlgorithmRegistersTheChampionAndItsBundleRoundTri
     for (size_t c = 0; c <= 8; ++c) margin += phi[r * 9 + c];
     EXPECT_NEAR(1 / (1 + std::exp(-margin)), first[r], 1e-4) << r;
   }
+  // As the other side's tools read them: every chart passes xmllint, the page opens in Chromium
+  // with nothing on its console.
+  CREDO_SKIP_WITHOUT("command -v xmllint && command -v chromium", "libxml2-utils and chromium");
+  size_t charts = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(reports)) {
+    if (entry.path().extension() != ".svg") continue;
+    std::ifstream svg(entry.path());
+    EXPECT_EQ(credo::testing::xmllint_problems(std::string(std::istreambuf_iterator<char>(svg), {})), "") << entry.path();
+    ++charts;
+  }
+  EXPECT_GE(charts, 6u);
+  credo::testing::BrowserRun browser = credo::testing::open_in_chromium("file://" + (reports / "index.html").string());
+  EXPECT_EQ(browser.exit_code, 0);
+  EXPECT_EQ(browser.console, "");
+  EXPECT_NE(browser.dom.find("models:/credit-default/1"), std::string::npos) << browser.dom.substr(0, 500);
 }
 
 TEST_F(TrainerTest, TheSameConfigAndSeedGiveTheSameFigures) {

@@ -26,7 +26,9 @@ class TreeModel final : public ScoringModel {
   StatusOr<nlohmann::json> save(const std::filesystem::path& dir) const override {
     CREDO_ASSIGN_OR_RETURN(std::vector<char> bytes, model_.save());
     CREDO_RETURN_IF_ERROR(write_file_atomically((dir / "booster.ubj").string(), std::string_view(bytes.data(), bytes.size())));
-    return nlohmann::json{{"booster", "booster.ubj"}, {"best_iteration", model_.best_iteration()}};
+    return nlohmann::json{{"booster", "booster.ubj"},
+                          {"best_iteration", model_.best_iteration()},
+                          {"xgboost_version", xgboost_version()}};
   }
   std::map<std::string, double> fit_facts() const override {
     return {{"rounds_trained", model_.rounds_trained()}, {"best_iteration", model_.best_iteration()}};

@@ -315,11 +315,28 @@ StatusOr<XgbModel> XgbModel::load(std::span<const char> bytes, int threads) {
   return model;
 }
 
+std::string xgboost_version() {
+  int major = 0, minor = 0, patch = 0;
+  XGBoostVersion(&major, &minor, &patch);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+}
+
 StatusOr<std::vector<char>> XgbModel::save() const {
   if (!handle_) return Status::FailedPrecondition("XgbModel::save of an untrained model");
+  // Only the rounds predict() uses: readers that score with every tree of the file (python's
+  // Booster.predict, so mlflow.xgboost's models) then give credo's margins.
+  BoosterHandle saved = handle_->booster;
+  Handle sliced;  // freed on return, after the bytes are copied
+  if (best_iteration_ + 1 < rounds_trained_) {
+    CREDO_RETURN_IF_ERROR(check(XGBoosterSlice(handle_->booster, 0, best_iteration_ + 1, 1, &sliced.booster),
+                                StatusCode::kInternal, "XGBoosterSlice"));
+    CREDO_RETURN_IF_ERROR(check(XGBoosterSetAttr(sliced.booster, "best_iteration", std::to_string(best_iteration_).c_str()),
+                                StatusCode::kInternal, "XGBoosterSetAttr"));
+    saved = sliced.booster;
+  }
   bst_ulong length = 0;
   const char* bytes = nullptr;
-  CREDO_RETURN_IF_ERROR(check(XGBoosterSaveModelToBuffer(handle_->booster, "{\"format\": \"ubj\"}", &length, &bytes),
+  CREDO_RETURN_IF_ERROR(check(XGBoosterSaveModelToBuffer(saved, "{\"format\": \"ubj\"}", &length, &bytes),
                               StatusCode::kInternal, "XGBoosterSaveModelToBuffer"));
   return std::vector<char>(bytes, bytes + length);  // XGBoost's buffer lives until its next call on this thread
 }

@@ -17,6 +17,10 @@
 
 namespace credo::train {
 
+// The version of the XGBoost library credo runs with, "1.7.4": what MLflow's xgboost flavour
+// records as xgb_version.
+std::string xgboost_version();
+
 // Rows of float features, row-major, NaN = missing (a FeatureMatrix's values, or a copy).
 struct DenseRows {
   const float* data = nullptr;
@@ -97,7 +101,7 @@ class XgbModel {
   int best_iteration() const { return best_iteration_; }
   int rounds_trained() const { return rounds_trained_; }
   size_t num_features() const { return num_features_; }  // the columns every input must have
-  // The booster in XGBoost's UBJSON format, best_iteration in its attributes.
+  // The booster (UBJSON) up to its best round, the rounds predict() uses; best_iteration as attribute.
   StatusOr<std::vector<char>> save() const;
 
   XgbModel();
