@@ -12,23 +12,14 @@
 #include <sstream>
 #include <string>
 
+#include "credo/base/external_tool_testing.h"
+
 namespace credo::cli::testing {
 
-struct CommandRun {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
+using CommandRun = credo::testing::ToolRun;  // exit code and stdout (stderr too where merged)
 
 // Runs a shell command line; returns its exit code and what it wrote on stdout.
-inline CommandRun run_shell(const std::string& command) {
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+inline CommandRun run_shell(const std::string& command) { return credo::testing::run_shell_stdout(command); }
 
 // Runs `credo ARGS` through the shell (so ARGS may quote), with `env` ("NAME=value ...") before it.
 inline CommandRun credo(const std::string& args, const std::string& env = "") {

@@ -23,9 +23,9 @@ struct ToolRun {
   std::string output;  // stdout and stderr together
 };
 
-// Runs a shell command line (stderr merged into stdout).
-inline ToolRun run_tool(const std::string& command_line) {
-  FILE* pipe = popen((command_line + " 2>&1").c_str(), "r");
+// Runs a shell command line: its exit code and what it wrote on stdout.
+inline ToolRun run_shell_stdout(const std::string& command_line) {
+  FILE* pipe = popen(command_line.c_str(), "r");
   if (pipe == nullptr) return {-1, "popen failed: " + command_line};
   std::string out;
   std::array<char, 4096> buf;
@@ -34,6 +34,9 @@ inline ToolRun run_tool(const std::string& command_line) {
   int status = pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
+
+// Runs a shell command line (stderr merged into stdout).
+inline ToolRun run_tool(const std::string& command_line) { return run_shell_stdout(command_line + " 2>&1"); }
 
 // Whether a shell command that probes for a tool succeeds, e.g. "command -v promtool" or
 // "python3 -c 'import xgboost'".
