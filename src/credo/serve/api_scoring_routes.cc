@@ -11,6 +11,10 @@
 namespace credo::serve::api {
 namespace {
 
+// A scoring answer is sent only once its prediction is in the log (see PredictionLog::record).
+constexpr const char* kNotLogged =
+    "the prediction could not be logged (the service is stopping or its store failed), so no answer is given: try again";
+
 constexpr size_t kMaxBatchApplications = 1000;
 constexpr int64_t kDefaultReasons = 5, kMaxReasons = 50;
 
@@ -105,7 +109,7 @@ void install_scoring_routes(ApiContext& context) {
     std::shared_ptr<const ServedModel> model = service.current();
     StatusOr<Score> score = service.score_client(*model, *id);
     if (!score.ok()) return send_status(res, score.status());
-    if (!context.record(*model, *score, "client", {})) return send_error(res, 503, "the prediction could not be logged (the service is stopping or its store failed), so no answer is given: try again");
+    if (!context.record(*model, *score, "client", {})) return send_error(res, 503, kNotLogged);
     send_json_text(res, 200, score_answer(*score, *model));
   });
 
@@ -118,7 +122,7 @@ void install_scoring_routes(ApiContext& context) {
     StatusOr<Score> score = service.score_inputs(*model, posted->inputs.data(), posted->client_id);
     if (!score.ok()) return send_status(res, score.status());
     std::vector<float> logged = posted->kind == std::string("client") ? std::vector<float>() : posted->inputs;
-    if (!context.record(*model, *score, posted->kind, std::move(logged))) return send_error(res, 503, "the prediction could not be logged (the service is stopping or its store failed), so no answer is given: try again");
+    if (!context.record(*model, *score, posted->kind, std::move(logged))) return send_error(res, 503, kNotLogged);
     send_json_text(res, 200, score_answer(*score, *model, &*posted));
   });
 
@@ -149,7 +153,7 @@ void install_scoring_routes(ApiContext& context) {
       StatusOr<Score> score = service.score_inputs(*model, p.inputs.data(), p.client_id);
       if (!score.ok()) return send_status(res, score.status());
       std::vector<float> logged = p.kind == std::string("client") ? std::vector<float>() : std::move(p.inputs);
-      if (!context.record(*model, *score, p.kind, std::move(logged))) return send_error(res, 503, "the prediction could not be logged (the service is stopping or its store failed), so no answer is given: try again");
+      if (!context.record(*model, *score, p.kind, std::move(logged))) return send_error(res, 503, kNotLogged);
       write_score(out, *score, *model, &p);
     }
     out.end_array().field("request_id", current_request().request_id).end_object();
@@ -211,7 +215,7 @@ void install_scoring_routes(ApiContext& context) {
       if (!score.ok()) return send_status(res, score.status());
       probabilities[r] = static_cast<float>(score->probability);
       if (!context.record(*model, *score, "invocations", std::vector<float>(inputs, inputs + names.size())))
-        return send_error(res, 503, "the prediction could not be logged (the service is stopping or its store failed), so no answer is given: try again");
+        return send_error(res, 503, kNotLogged);
     }
     res.status = 200;
     res.set_content(predictions_json(probabilities), "application/json");
